@@ -1,0 +1,31 @@
+/**
+ * The buffer-period maths of hashicorp/hcat `buffer_period.go`, as pure
+ * functions (research/cts.md §4.3).
+ */
+
+import type { BufferPeriod } from './types.ts';
+
+/** Where one task's buffer period stands. */
+export interface BufferWindow {
+  /** When the period fires if no further change comes. */
+  fireAtMs: number;
+  /** The latest it may fire: `max` after the first change of the burst. */
+  deadlineMs: number;
+}
+
+/** The window the first change of a burst opens: fire `min` from now, never later than `max` from now. */
+export function openWindow(period: BufferPeriod, nowMs: number): BufferWindow {
+  return { fireAtMs: nowMs + period.minMs, deadlineMs: nowMs + period.maxMs };
+}
+
+/**
+ * The fire time after a further change at `nowMs`: snooze to `min` from now
+ * while that stays before the deadline, else to the deadline itself; a window
+ * already at its deadline is left as it is (hcat's `tick`).
+ */
+export function snoozedFireAt(window: BufferWindow, period: BufferPeriod, nowMs: number): number {
+  const snoozed = nowMs + period.minMs;
+  if (snoozed < window.deadlineMs) return snoozed;
+  if (window.deadlineMs - nowMs > 0) return window.deadlineMs;
+  return window.fireAtMs;
+}

@@ -1,0 +1,58 @@
+/**
+ * The default plan of a task: its transitive `dependsOn`, in levels. Every
+ * task of a level depends only on tasks of earlier levels, so a level's steps
+ * can run together (Ona's StartTask runs dependencies first).
+ */
+
+import { EngineError } from './errors.ts';
+import type { StepDefinition, Task } from './types.ts';
+
+/**
+ * Levels of steps ending with `root`. Unknown dependency ids are an `invalid`
+ * error, and so is a cycle.
+ */
+export function dependencyLevels(
+  root: Task,
+  lookup: (id: string) => Task | undefined,
+): StepDefinition[][] {
+  const depth = new Map<string, number>();
+  const tasks = new Map<string, Task>();
+  const visiting = new Set<string>();
+
+  const visit = (task: Task): number => {
+    const known = depth.get(task.id);
+    if (known !== undefined) return known;
+    if (visiting.has(task.id)) {
+      throw new EngineError('invalid', `dependency cycle through task ${task.id}`, {
+        details: { id: task.id },
+      });
+    }
+    visiting.add(task.id);
+    let level = 0;
+    for (const dependencyId of task.dependsOn) {
+      const dependency = lookup(dependencyId);
+      if (dependency === undefined) {
+        throw new EngineError(
+          'invalid',
+          `task ${task.id} depends on unknown task ${dependencyId}`,
+          {
+            details: { id: task.id, dependencyId },
+          },
+        );
+      }
+      level = Math.max(level, visit(dependency) + 1);
+    }
+    visiting.delete(task.id);
+    depth.set(task.id, level);
+    tasks.set(task.id, task);
+    return level;
+  };
+
+  const rootLevel = visit(root);
+  const levels: StepDefinition[][] = Array.from({ length: rootLevel + 1 }, () => []);
+  for (const [id, level] of depth) {
+    const task = tasks.get(id) as Task;
+    (levels[level] as StepDefinition[]).push({ id, name: task.name, payload: task });
+  }
+  return levels;
+}

@@ -1,0 +1,183 @@
+/**
+ * Owns task definitions: create, read, list, update and the two-phase delete.
+ */
+
+import type { Clock } from './clock.ts';
+import { EngineError } from './errors.ts';
+import type { EngineEvents } from './events.ts';
+import type { Store } from './store.ts';
+import {
+  validateBufferPeriod,
+  validateDependsOn,
+  validateTaskName,
+  validateTriggers,
+} from './task-validation.ts';
+import type { Task, TaskInput, TaskPatch } from './types.ts';
+
+/** What the TaskManager needs to know about executions. */
+export interface TaskActivity {
+  isActive(taskId: string): boolean;
+  /** Resolves once the task has no active execution. */
+  whenInactive(taskId: string): Promise<void>;
+}
+
+/** Options of {@link TaskManager.update}. */
+export interface TaskUpdateOptions {
+  /** Throw EngineError('busy') instead of updating a task with an active execution (CTS's PATCH). */
+  readonly rejectIfActive?: boolean;
+}
+
+/** The collaborators of a {@link TaskManager}. */
+export interface TaskManagerDependencies {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly events: EngineEvents;
+  readonly activity: TaskActivity;
+  readonly createId: () => string;
+}
+
+/**
+ * The registry of tasks. Reads are synchronous; `delete` resolves once the
+ * task is gone, which may wait for its running execution.
+ */
+export class TaskManager {
+  readonly #deps: TaskManagerDependencies;
+  readonly #deletions = new Map<string, Promise<void>>();
+
+  constructor(deps: TaskManagerDependencies) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Adds a task. Throws `already_exists` while a task with that id exists,
+   * including one still pending deletion (CTS `api/task_create.go`).
+   */
+  create<TSpec>(input: TaskInput<TSpec>): Task<TSpec> {
+    const task = this.draft(input);
+    if (this.#deps.store.getTask(task.id) !== undefined) {
+      throw new EngineError('already_exists', `task ${task.id} already exists`, {
+        details: { id: task.id },
+      });
+    }
+    this.#deps.store.putTask(task);
+    this.#deps.events.emit('task:created', task);
+    return task;
+  }
+
+  /**
+   * Validates `input` and builds the task it describes without storing it
+   * (for a plan-only run of a task that does not exist yet).
+   */
+  draft<TSpec>(input: TaskInput<TSpec>): Task<TSpec> {
+    const id = input.id ?? this.#deps.createId();
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new EngineError('invalid', 'task id must be a non-empty string', {
+        details: { field: 'id' },
+      });
+    }
+    const nowMs = this.#deps.clock.now();
+    return {
+      id,
+      name: validateTaskName(input.name),
+      scope: input.scope ?? '',
+      enabled: input.enabled ?? true,
+      spec: input.spec as TSpec,
+      triggers: validateTriggers(input.triggers ?? [{ kind: 'change' }]),
+      dependsOn: validateDependsOn(id, input.dependsOn ?? []),
+      bufferPeriod: validateBufferPeriod(input.bufferPeriod),
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      deletionRequestedAtMs: undefined,
+    };
+  }
+
+  /** The task, or undefined. Tasks pending deletion are still returned. */
+  find<TSpec = unknown>(id: string): Task<TSpec> | undefined {
+    return this.#deps.store.getTask(id) as Task<TSpec> | undefined;
+  }
+
+  /** The task; throws `not_found`. */
+  get<TSpec = unknown>(id: string): Task<TSpec> {
+    const task = this.find<TSpec>(id);
+    if (task === undefined) {
+      throw new EngineError('not_found', `task ${id} not found`, { details: { id } });
+    }
+    return task;
+  }
+
+  /** Every task in insertion order, or the tasks of one scope. */
+  list<TSpec = unknown>(scope?: string): Task<TSpec>[] {
+    return this.#deps.store.listTasks(scope) as Task<TSpec>[];
+  }
+
+  /** How many tasks there are, pending deletions included. */
+  get size(): number {
+    return this.#deps.store.countTasks();
+  }
+
+  /** Replaces the fields present in `patch`. */
+  update<TSpec>(id: string, patch: TaskPatch<TSpec>, options: TaskUpdateOptions = {}): Task<TSpec> {
+    const previous = this.get<TSpec>(id);
+    if (previous.deletionRequestedAtMs !== undefined) {
+      throw new EngineError('busy', `task ${id} is being deleted`, {
+        details: { id, reason: 'deleting' },
+      });
+    }
+    if (options.rejectIfActive === true && this.#deps.activity.isActive(id)) {
+      throw new EngineError('busy', `task ${id} is active`, { details: { id, reason: 'active' } });
+    }
+    const next: Task<TSpec> = {
+      ...previous,
+      name: patch.name === undefined ? previous.name : validateTaskName(patch.name),
+      enabled: patch.enabled ?? previous.enabled,
+      spec: patch.spec === undefined ? previous.spec : patch.spec,
+      triggers: patch.triggers === undefined ? previous.triggers : validateTriggers(patch.triggers),
+      dependsOn:
+        patch.dependsOn === undefined ? previous.dependsOn : validateDependsOn(id, patch.dependsOn),
+      bufferPeriod:
+        patch.bufferPeriod === undefined
+          ? previous.bufferPeriod
+          : validateBufferPeriod(patch.bufferPeriod ?? undefined),
+      updatedAtMs: this.#deps.clock.now(),
+    };
+    this.#deps.store.putTask(next);
+    this.#deps.events.emit('task:updated', next, previous);
+    return next;
+  }
+
+  /**
+   * Marks the task for deletion and removes it once it has no active
+   * execution. No new runs start meanwhile and the task stays readable.
+   * Deleting a task already marked returns the same pending removal.
+   * Throws `not_found` for an unknown id.
+   */
+  delete(id: string): Promise<void> {
+    const pending = this.#deletions.get(id);
+    if (pending !== undefined) return pending;
+    const task = this.get(id);
+    const marked: Task = { ...task, deletionRequestedAtMs: this.#deps.clock.now() };
+    this.#deps.store.putTask(marked);
+    this.#deps.events.emit('task:deletion-requested', marked);
+    const removal = this.#removeWhenInactive(marked).finally(() => this.#deletions.delete(id));
+    this.#deletions.set(id, removal);
+    return removal;
+  }
+
+  /** Whether deletion of the task was requested and has not finished. */
+  isDeleting(id: string): boolean {
+    return this.#deletions.has(id);
+  }
+
+  /** Resolves once every requested deletion has finished. */
+  async whenDeletionsSettled(): Promise<void> {
+    await Promise.all(this.#deletions.values());
+  }
+
+  async #removeWhenInactive(task: Task): Promise<void> {
+    await this.#deps.activity.whenInactive(task.id);
+    // The store entry goes last: until then a re-create of the id is refused.
+    this.#deps.store.deleteEvents(task.id);
+    this.#deps.store.deleteTask(task.id);
+    this.#deps.events.emit('task:deleted', task);
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * A clock whose time moves only when told to, for tests and the fake server.
+ */
+
+import type { Clock, ClockTimer } from './clock.ts';
+import { type HeapEntry, MinHeap } from './min-heap.ts';
+
+/** Something that has work in flight and can say when it has none (an engine). */
+export interface SettleParticipant {
+  /** True when it has no work in flight. */
+  isIdle(): boolean;
+  /** Resolves the next time it becomes idle. */
+  whenIdle(): Promise<void>;
+}
+
+/** Options of {@link VirtualClock}. */
+export interface VirtualClockOptions {
+  /**
+   * The time the clock starts at, epoch ms.
+   * @default Date.UTC(2026, 0, 1)
+   */
+  readonly startMs?: number;
+}
+
+/** Options of {@link VirtualClock.runUntilIdle}. */
+export interface RunUntilIdleOptions {
+  /**
+   * How many times it may move time forward to the next timer while waiting,
+   * before it gives up with an error (a cron that keeps a task busy forever).
+   * @default 10_000
+   */
+  readonly maxTimerJumps?: number;
+}
+
+/** The default start of virtual time: 2026-01-01T00:00:00Z. */
+export const DEFAULT_VIRTUAL_START_MS = Date.UTC(2026, 0, 1);
+
+/**
+ * How many microtask turns to let pass after each timer fires, so that promise
+ * chains the timer started (a run request reaching the executor) get to their
+ * next timer before time moves on. Cheap: no macrotask is involved.
+ */
+const MICROTASK_TURNS_PER_TIMER = 100;
+
+// Captured once so a user's fake timers cannot stop runUntilIdle from yielding.
+const realSetTimeout = globalThis.setTimeout;
+
+interface VirtualTimer extends HeapEntry {
+  callback: () => void;
+}
+
+async function flushMicrotasks(): Promise<void> {
+  for (let turn = 0; turn < MICROTASK_TURNS_PER_TIMER; turn++) await Promise.resolve();
+}
+
+function macrotaskYield(): Promise<void> {
+  return new Promise((resolve) => realSetTimeout(resolve, 0));
+}
+
+/**
+ * A {@link Clock} driven by hand: `advance(ms)` runs the timers that fall due
+ * in order, `runUntilIdle()` lets the engines attached to it finish their work.
+ *
+ * @example
+ * const clock = new VirtualClock();
+ * const engine = createEngine({ clock, executor });
+ * engine.scheduler.notifyChange('web', { instances: 3 });
+ * await clock.advance(5_000); // the buffer period elapses, the run starts
+ * await clock.runUntilIdle();  // the run finishes
+ */
+export class VirtualClock implements Clock {
+  readonly controlsTime = true;
+  readonly #timers = new MinHeap<VirtualTimer>();
+  readonly #participants = new Set<SettleParticipant>();
+  #nowMs: number;
+  #seq = 0;
+  #timerAdded: (() => void) | undefined;
+
+  constructor(options: VirtualClockOptions = {}) {
+    const startMs = options.startMs ?? DEFAULT_VIRTUAL_START_MS;
+    if (!Number.isFinite(startMs)) {
+      throw new TypeError(
+        `Expected \`startMs\` to be a finite number, got ${String(startMs)} (${typeof startMs})`,
+      );
+    }
+    this.#nowMs = startMs;
+  }
+
+  now(): number {
+    return this.#nowMs;
+  }
+
+  /** How many timers are waiting. */
+  get pendingTimers(): number {
+    return this.#timers.size;
+  }
+
+  setTimer(callback: () => void, delayMs: number): ClockTimer {
+    const timer: VirtualTimer = {
+      callback,
+      keyMs: this.#nowMs + Math.max(0, Number.isFinite(delayMs) ? delayMs : 0),
+      seq: this.#seq++,
+      heapIndex: -1,
+    };
+    this.#timers.push(timer);
+    this.#timerAdded?.();
+    return { cancel: () => this.#timers.remove(timer) };
+  }
+
+  /**
+   * Lets `participant` be waited for by {@link runUntilIdle}. Returns the
+   * function that detaches it.
+   */
+  track(participant: SettleParticipant): () => void {
+    this.#participants.add(participant);
+    return () => this.#participants.delete(participant);
+  }
+
+  /**
+   * Moves time forward by `ms`, running every timer that falls due on the
+   * way, in order, each at its own time.
+   */
+  async advance(ms: number): Promise<void> {
+    if (!(Number.isFinite(ms) && ms >= 0)) {
+      throw new TypeError(
+        `Expected \`ms\` to be a non-negative finite number, got ${String(ms)} (${typeof ms})`,
+      );
+    }
+    await this.#runDueUntil(this.#nowMs + ms);
+  }
+
+  /** Moves time forward to `timeMs` (epoch ms), as {@link advance} does. */
+  async advanceTo(timeMs: number): Promise<void> {
+    await this.advance(Math.max(0, timeMs - this.#nowMs));
+  }
+
+  /**
+   * Runs every timer due now, then waits until the attached engines are idle.
+   * While they are busy and a macrotask passes without them finishing, the
+   * work can only be waiting on virtual time, so time jumps to the next timer.
+   */
+  async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<void> {
+    const maxTimerJumps = options.maxTimerJumps ?? 10_000;
+    let jumps = 0;
+    await this.#runDueUntil(this.#nowMs);
+    for (;;) {
+      await macrotaskYield();
+      await this.#runDueUntil(this.#nowMs);
+      if (this.#allIdle()) return;
+      const next = this.#timers.peek();
+      if (next === undefined) {
+        await this.#waitForIdleOrTimer();
+        continue;
+      }
+      if (++jumps > maxTimerJumps) {
+        throw new Error(
+          `taskport: runUntilIdle moved time ${maxTimerJumps} times and the engine is still busy; ` +
+            'advance the clock explicitly, or raise maxTimerJumps.',
+        );
+      }
+      await this.#runDueUntil(next.keyMs);
+    }
+  }
+
+  async #runDueUntil(targetMs: number): Promise<void> {
+    await flushMicrotasks();
+    for (;;) {
+      const next = this.#timers.peek();
+      if (next === undefined || next.keyMs > targetMs) break;
+      this.#timers.pop();
+      if (next.keyMs > this.#nowMs) this.#nowMs = next.keyMs;
+      next.callback();
+      await flushMicrotasks();
+    }
+    if (targetMs > this.#nowMs) this.#nowMs = targetMs;
+  }
+
+  #allIdle(): boolean {
+    for (const participant of this.#participants) if (!participant.isIdle()) return false;
+    return true;
+  }
+
+  #waitForIdleOrTimer(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.#timerAdded = undefined;
+        resolve();
+      };
+      this.#timerAdded = done;
+      const busy = [...this.#participants].filter((participant) => !participant.isIdle());
+      void Promise.all(busy.map((participant) => participant.whenIdle())).then(done);
+    });
+  }
+}
