@@ -37,7 +37,7 @@ export {
 export type { RetryPolicy } from './retry.ts';
 export { CTS_RETRY_POLICY, retryDelayMs } from './retry.ts';
 export type { RunNowOptions, Scheduler } from './scheduler.ts';
-export type { EventPolicy, StatusTracker } from './status-tracker.ts';
+export type { EventDecision, EventPolicy, StatusTracker } from './status-tracker.ts';
 export { RECORD_EVERY_EXECUTION } from './status-tracker.ts';
 export type { Store } from './store.ts';
 export { MemoryStore } from './store.ts';

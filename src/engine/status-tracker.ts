@@ -10,15 +10,20 @@ import { healthFromCounts } from './health.ts';
 import type { Store } from './store.ts';
 import type { Execution, Health, StatusEvent, StatusSummary, Task } from './types.ts';
 
+/** What an {@link EventPolicy} keeps of an execution. */
+export interface EventDecision {
+  /** Kept with the event (CTS's `config`). */
+  readonly details?: unknown;
+  /** The event's error message, instead of the execution's (CTS's retry wording). */
+  readonly failureMessage?: string;
+}
+
 /**
  * Decides whether a finished `apply` execution becomes an event, and what the
  * event keeps. Return `undefined` to record nothing (CTS: a change-triggered
  * run that found no data change).
  */
-export type EventPolicy = (
-  execution: Execution,
-  task: Task,
-) => { readonly details?: unknown } | undefined;
+export type EventPolicy = (execution: Execution, task: Task) => EventDecision | undefined;
 
 /** The default policy: every finished `apply` execution that was not stopped is recorded. */
 export const RECORD_EVERY_EXECUTION: EventPolicy = (execution) =>
@@ -100,7 +105,10 @@ export class StatusTracker {
       success: execution.phase === 'succeeded',
       startedAtMs: execution.startedAtMs ?? execution.createdAtMs,
       finishedAtMs: execution.finishedAtMs ?? this.#deps.clock.now(),
-      failureMessage: execution.failureMessage,
+      failureMessage:
+        execution.phase === 'succeeded'
+          ? undefined
+          : (decision.failureMessage ?? execution.failureMessage),
       trigger: execution.trigger.kind,
       details: decision.details,
     });

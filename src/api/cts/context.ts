@@ -1,0 +1,22 @@
+/**
+ * What every CTS handler shares: the engine, the lifecycle lock, and the
+ * resolved options of the app.
+ */
+
+import type { Engine } from '../../engine/engine.ts';
+import type { Task } from '../../engine/types.ts';
+import type { TaskLock } from './task-lock.ts';
+import type { EffectiveBufferPeriod } from './types.ts';
+
+/** @internal The state of one CTS app. */
+export interface CtsAppContext {
+  readonly engine: Engine;
+  readonly lock: TaskLock;
+  readonly scope: string;
+  readonly enterprise: boolean;
+  readonly globalBufferPeriod: EffectiveBufferPeriod;
+  readonly timezone: string;
+  readonly maxBodyBytes: number;
+  /** The CTS task with that name, if the engine has it in this app's scope. */
+  findTask(name: string): Task | undefined;
+}

@@ -1,0 +1,82 @@
+/**
+ * CTS's JSON for events and task statuses (`state/event/event.go`,
+ * `api/task_status.go`), keys in CTS's order.
+ */
+
+import type { Health, StatusEvent, Task } from '../../engine/types.ts';
+import type { CtsEventConfig } from './cts-engine.ts';
+import { formatGoTime } from './go-time.ts';
+import type { TaskConfig } from './types.ts';
+
+/** An event as CTS serialises it. */
+export interface CtsEventJson {
+  id: string;
+  success: boolean;
+  start_time: string;
+  end_time: string;
+  task_name: string;
+  error: { message: string } | null;
+  config: CtsEventConfig | null;
+}
+
+/** A task status as CTS serialises it. */
+export interface CtsTaskStatusJson {
+  task_name: string;
+  status: Health;
+  enabled: boolean;
+  events_url: string;
+  events?: CtsEventJson[];
+  providers: string[];
+  services: string[];
+}
+
+/** The event JSON of a stored event. */
+export function eventJson(event: StatusEvent, taskName: string): CtsEventJson {
+  return {
+    id: event.id,
+    success: event.success,
+    start_time: formatGoTime(event.startedAtMs),
+    end_time: formatGoTime(event.finishedAtMs),
+    task_name: taskName,
+    error: event.success ? null : { message: event.failureMessage ?? '' },
+    config: (event.details as CtsEventConfig | undefined) ?? null,
+  };
+}
+
+/** The union of the events' providers and services, first seen first (CTS: a Go map). */
+function unionOf(events: readonly StatusEvent[], key: 'providers' | 'services'): string[] {
+  const seen = new Set<string>();
+  for (const event of events) {
+    for (const value of (event.details as CtsEventConfig | undefined)?.[key] ?? []) seen.add(value);
+  }
+  return [...seen];
+}
+
+/** `makeTaskStatus` / `makeTaskStatusUnknown`. */
+export function taskStatusJson(
+  task: Task,
+  events: readonly StatusEvent[],
+  health: Health,
+  includeEvents: boolean,
+): CtsTaskStatusJson {
+  const config = task.spec as TaskConfig;
+  if (events.length === 0) {
+    return {
+      task_name: task.name,
+      status: 'unknown',
+      enabled: task.enabled,
+      events_url: '',
+      providers: [...config.providers],
+      services: [],
+    };
+  }
+  return {
+    task_name: task.name,
+    status: health,
+    enabled: task.enabled,
+    events_url: `/v1/status/tasks/${task.name}?include=events`,
+    ...(includeEvents ? { events: events.map((event) => eventJson(event, task.name)) } : {}),
+    providers: unionOf(events, 'providers'),
+    services: unionOf(events, 'services'),
+  };
+}
