@@ -1,8 +1,25 @@
 /**
- * The fake server (not implemented yet): this entry point exports nothing
- * until the fake server lands.
+ * The fake server: every dialect taskport speaks, a control API, a journal,
+ * and a simulated world, for integration tests. Node only (it listens with
+ * `@hono/node-server`); `createFakeApp` gives the same app without a socket.
  *
  * @module
  */
 
-export {};
+export type {
+  CtsControl,
+  DialectName,
+  FakeControlOptions,
+  SeedFailure,
+  SeedInput,
+} from './control.ts';
+export { ALL_DIALECTS, FakeControl } from './control.ts';
+export type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
+export { ConsulCatalog } from './cts/consul-catalog.ts';
+export type { CtsFakeOptions } from './cts/cts-fake.ts';
+export type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
+export type { FakeApp, FakeAppOptions } from './fake-app.ts';
+export { createFakeApp } from './fake-app.ts';
+export type { FakeServer, FakeServerOptions } from './fake-server.ts';
+export { startFakeServer } from './fake-server.ts';
+export type { JournalEntry, JournalFilter } from './journal.ts';

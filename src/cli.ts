@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * `taskport serve`: the fake server from the command line.
+ *
+ * @module
+ */
+
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  bufferPeriodSettingsFromRequest,
+  finalizeGlobalBufferPeriod,
+} from './api/cts/buffer-period.ts';
+import { parseCtsConfig } from './testing/cts/config-file.ts';
+import { startFakeServer } from './testing/fake-server.ts';
+
+const USAGE = `Usage: taskport serve [options]
+
+Serves the fake Consul-Terraform-Sync API (and the control API under /_taskport/).
+
+Options:
+  --port <n>         port to listen on (default 8558; 0 picks a free one)
+  --host <addr>      address to listen on (default 127.0.0.1)
+  --config <file>    seed tasks from a CTS HCL config, HCL JSON, or a JSON array of tasks;
+                     they run once, in order, before the server answers triggers
+  --virtual-clock    time moves only through POST /_taskport/clock/advance
+  --enterprise       serve as CTS Enterprise (accept terraform_version, terraform_cloud_workspace)
+  -h, --help         show this help
+`;
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8558' },
+      host: { type: 'string', default: '127.0.0.1' },
+      config: { type: 'string' },
+      'virtual-clock': { type: 'boolean', default: false },
+      enterprise: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port must be 0–65535, got ${values.port}`);
+  const config =
+    values.config === undefined
+      ? undefined
+      : await parseCtsConfig(await readFile(values.config, 'utf8'), values.config);
+  const server = await startFakeServer({
+    port,
+    host: values.host,
+    clock: values['virtual-clock'] ? 'virtual' : 'real',
+    cts: {
+      enterprise: values.enterprise,
+      globalBufferPeriod:
+        config?.bufferPeriod === undefined
+          ? undefined
+          : finalizeGlobalBufferPeriod(bufferPeriodSettingsFromRequest(config.bufferPeriod)),
+    },
+  });
+  if (config !== undefined) {
+    const failures = await server.control.seed({ cts: { tasks: config.tasks, run: 'now' } });
+    for (const failure of failures) {
+      process.stderr.write(
+        `taskport: task ${failure.name} was not created (${failure.status}): ${failure.message}\n`,
+      );
+    }
+  }
+  process.stdout.write(`taskport fake server listening on ${server.url}\n`);
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'serve') return serve(rest);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  throw new Error(`unknown command ${JSON.stringify(command)}; try: taskport serve --help`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`taskport: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

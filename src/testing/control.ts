@@ -1,0 +1,184 @@
+/**
+ * The fake server's control surface: what a test needs beyond the public
+ * APIs — reset, seeding, scripted outcomes, the simulated Consul, time, and
+ * the journal. The same operations are served as HTTP under `/_taskport/`.
+ */
+
+import type { TaskRequestTask } from '../api/cts/types.ts';
+import type { Clock } from '../engine/clock.ts';
+import { VirtualClock } from '../engine/virtual-clock.ts';
+import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
+import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
+import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
+import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
+
+/** The dialects the fake serves. */
+export type DialectName = 'cts';
+
+/** Every dialect the fake knows. */
+export const ALL_DIALECTS: readonly DialectName[] = ['cts'];
+
+/** What `seed` creates. */
+export interface SeedInput {
+  readonly cts?: {
+    /** Tasks as the `task` object of `POST /v1/tasks`. */
+    readonly tasks: readonly TaskRequestTask[];
+    /** `now` runs each task once, in order, as CTS's once mode does at start-up. @default 'none' */
+    readonly run?: 'now' | 'none';
+  };
+}
+
+/** A seeded task that was refused, with the status and message CTS answered. */
+export interface SeedFailure {
+  readonly name: string;
+  readonly status: number;
+  readonly message: string;
+}
+
+/** The CTS part of the control surface. */
+export interface CtsControl {
+  registerService(registration: ServiceRegistration): ServiceInstance;
+  deregisterService(id: string, node?: string): boolean;
+  setHealth(id: string, status: HealthStatus, node?: string): ServiceInstance | undefined;
+  services(): ServiceInstance[];
+  putKey(key: string, value: string): void;
+  deleteKey(key: string, options?: { recurse?: boolean }): number;
+  keys(): Record<string, string>;
+  /** Queues outcomes for a task's next runs (inspects included). */
+  script(taskName: string, ...outcomes: ScriptedOutcome[]): void;
+  /** The outcome of runs nobody scripted. */
+  setDefaultOutcome(outcome: ScriptedOutcome): void;
+  /** Scripted outcomes not used yet, by task. */
+  pendingOutcomes(): Record<string, ScriptedOutcome[]>;
+}
+
+/** Options of {@link FakeControl}. */
+export interface FakeControlOptions {
+  readonly clock: Clock;
+  readonly dialects: readonly DialectName[];
+  readonly cts?: CtsFakeOptions;
+  readonly journalLimit?: number;
+}
+
+/** The control surface of one fake server. */
+export class FakeControl {
+  readonly clock: Clock;
+  readonly journal: Journal;
+  readonly dialects: readonly DialectName[];
+  readonly #ctsOptions: CtsFakeOptions;
+  #cts: CtsFake | undefined;
+
+  constructor(options: FakeControlOptions) {
+    this.clock = options.clock;
+    this.dialects = options.dialects;
+    this.journal = new Journal(options.journalLimit);
+    this.#ctsOptions = options.cts ?? {};
+    this.#cts = this.dialects.includes('cts')
+      ? createCtsFake(this.clock, this.#ctsOptions)
+      : undefined;
+  }
+
+  /** The simulated CTS daemon; throws if the fake does not serve `cts`. */
+  get ctsFake(): CtsFake {
+    if (this.#cts === undefined) {
+      throw new Error(
+        "taskport: this fake server does not serve the 'cts' dialect; start it with dialects: ['cts'].",
+      );
+    }
+    return this.#cts;
+  }
+
+  /** Whether time only moves through `advance` (a virtual clock). */
+  get controlsTime(): boolean {
+    return this.clock.controlsTime;
+  }
+
+  /** The fake's time, epoch ms. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Moves virtual time forward, running what falls due. Throws on a real clock. */
+  async advance(ms: number): Promise<void> {
+    await this.#virtualClock('advance').advance(ms);
+  }
+
+  /** Waits until no run is active (on a virtual clock, moving time while runs wait on it). */
+  async waitForIdle(): Promise<void> {
+    if (this.clock instanceof VirtualClock) {
+      await this.clock.runUntilIdle();
+      return;
+    }
+    if (this.#cts !== undefined) await this.#cts.engine.whenIdle();
+  }
+
+  /** The requests the fake received, oldest first. */
+  calls(filter?: JournalFilter): JournalEntry[] {
+    return this.journal.calls(filter);
+  }
+
+  /** Forgets every task, event, run, scripted outcome, service, key and journal entry. */
+  async reset(): Promise<void> {
+    const previous = this.#cts;
+    if (previous !== undefined) {
+      this.#cts = createCtsFake(this.clock, this.#ctsOptions);
+      await previous.close();
+    }
+    this.journal.clear();
+  }
+
+  /** Creates tasks through the public API's own validation; returns what was refused. */
+  async seed(input: SeedInput): Promise<SeedFailure[]> {
+    const failures: SeedFailure[] = [];
+    if (input.cts === undefined) return failures;
+    const query = input.cts.run === 'now' ? '?run=now' : '';
+    for (const task of input.cts.tasks) {
+      // Once mode runs tasks sequentially, in order.
+      const response = await this.ctsFake.app.request(`/v1/tasks${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ task }),
+      });
+      if (response.status >= 300) {
+        const body = (await response.json()) as { error?: { message?: string } };
+        failures.push({
+          name: String((task as { name?: unknown }).name),
+          status: response.status,
+          message: body.error?.message ?? '',
+        });
+      }
+    }
+    return failures;
+  }
+
+  /** The CTS world: catalog, KV and scripted outcomes. */
+  get cts(): CtsControl {
+    const fake = this.ctsFake;
+    return {
+      registerService: (registration) => fake.catalog.register(registration),
+      deregisterService: (id, node) => fake.catalog.deregister(id, node),
+      setHealth: (id, status, node) => fake.catalog.setHealth(id, status, node),
+      services: () => fake.catalog.services(),
+      putKey: (key, value) => fake.catalog.putKey(key, value),
+      deleteKey: (key, options) => fake.catalog.deleteKey(key, options),
+      keys: () => Object.fromEntries(fake.catalog.keysUnder('')),
+      script: (taskName, ...outcomes) => fake.outcomes.push(taskName, ...outcomes),
+      setDefaultOutcome: (outcome) => fake.outcomes.setDefault(outcome),
+      pendingOutcomes: () => fake.outcomes.pending(),
+    };
+  }
+
+  /** Stops every dialect's timers and runs. */
+  async close(): Promise<void> {
+    await this.#cts?.close();
+  }
+
+  #virtualClock(operation: string): VirtualClock {
+    if (!(this.clock instanceof VirtualClock)) {
+      throw new Error(
+        `taskport: ${operation}() needs a virtual clock; start the fake server with clock: 'virtual' (or --virtual-clock).`,
+      );
+    }
+    return this.clock;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Reads the tasks of a CTS configuration: CTS's own HCL files (`task { … }`
+ * blocks, parsed with HashiCorp's HCL through @cdktf/hcl2json), the same in
+ * HCL's JSON form, or a JSON array of task objects as `POST /v1/tasks` takes
+ * them.
+ */
+
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import type { TaskRequestTask } from '../../api/cts/types.ts';
+
+/** What a configuration file holds that the fake uses. */
+export interface CtsConfigFile {
+  /** The tasks, in file order, as the `task` object of `POST /v1/tasks`. */
+  readonly tasks: TaskRequestTask[];
+  /** The global `buffer_period` block, if any, as written. */
+  readonly bufferPeriod?: { enabled?: boolean; min?: string; max?: string };
+}
+
+type HclObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is HclObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** HCL blocks come out of hcl2json as one-element lists. */
+function singleBlock(value: unknown): HclObject | undefined {
+  if (Array.isArray(value)) return isObject(value[0]) ? value[0] : undefined;
+  return isObject(value) ? value : undefined;
+}
+
+/** Labelled blocks (`condition "consul-kv" { … }`) → the API's keys (`consul_kv`). */
+function labelledBlocks(value: unknown): HclObject | undefined {
+  if (!isObject(value)) return undefined;
+  const result: HclObject = {};
+  for (const [label, blocks] of Object.entries(value)) {
+    const block = singleBlock(blocks);
+    if (block !== undefined) result[label.replaceAll('-', '_')] = block;
+  }
+  return result;
+}
+
+/** One HCL `task` block as the API's task object. */
+function taskFromHcl(block: HclObject): TaskRequestTask {
+  const task: HclObject = { ...block };
+  if ('condition' in block) task.condition = labelledBlocks(block.condition) ?? {};
+  if ('module_input' in block) task.module_input = labelledBlocks(block.module_input);
+  if ('buffer_period' in block) task.buffer_period = singleBlock(block.buffer_period);
+  if ('terraform_cloud_workspace' in block) {
+    task.terraform_cloud_workspace = singleBlock(block.terraform_cloud_workspace);
+  }
+  // `source` is the deprecated spelling of `module` in config files.
+  if (!('module' in task) && typeof block.source === 'string') {
+    task.module = block.source;
+    delete task.source;
+  }
+  return task as unknown as TaskRequestTask;
+}
+
+function fromHclDocument(document: HclObject): CtsConfigFile {
+  const blocks = Array.isArray(document.task)
+    ? document.task
+    : document.task === undefined
+      ? []
+      : [document.task];
+  return {
+    tasks: blocks.filter(isObject).map(taskFromHcl),
+    bufferPeriod: singleBlock(document.buffer_period) as CtsConfigFile['bufferPeriod'],
+  };
+}
+
+/**
+ * Parses a configuration file's text. `filename` decides the format: `.json`
+ * is JSON (a task array, `{ "tasks": [...] }`, or HCL's JSON form), anything
+ * else HCL. Throws with the parser's message on a syntax error.
+ */
+export async function parseCtsConfig(text: string, filename: string): Promise<CtsConfigFile> {
+  if (filename.endsWith('.json')) {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value)) return { tasks: value as TaskRequestTask[] };
+    if (isObject(value) && Array.isArray(value.tasks))
+      return { tasks: value.tasks as TaskRequestTask[] };
+    if (isObject(value)) return fromHclDocument(value);
+    throw new TypeError(`${filename}: expected a JSON array of tasks or an object`);
+  }
+  return fromHclDocument((await parseHcl(filename, text)) as HclObject);
+}

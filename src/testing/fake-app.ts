@@ -1,0 +1,98 @@
+/**
+ * The fake server as a Hono app, with no listening socket: every dialect
+ * side by side, the control API under `/_taskport/`, and the journal. Serve
+ * it with `startFakeServer()` on Node, or `Bun.serve` / `Deno.serve`.
+ */
+
+import { Hono } from 'hono';
+import type { Clock } from '../engine/clock.ts';
+import { createRealClock } from '../engine/clock.ts';
+import { VirtualClock } from '../engine/virtual-clock.ts';
+import { ALL_DIALECTS, type DialectName, FakeControl } from './control.ts';
+import { controlRoutes } from './control-routes.ts';
+import type { CtsFakeOptions } from './cts/cts-fake.ts';
+import { queryOf } from './journal.ts';
+
+/** Options of {@link createFakeApp}. */
+export interface FakeAppOptions {
+  /** @default every dialect */
+  readonly dialects?: readonly DialectName[];
+  /**
+   * `'real'` runs buffer periods and cron on wall-clock time, `'virtual'`
+   * only when the control API advances it; or pass a Clock.
+   * @default 'real'
+   */
+  readonly clock?: 'real' | 'virtual' | Clock;
+  /** Options of the CTS dialect. */
+  readonly cts?: CtsFakeOptions;
+  /** Requests kept in the journal. @default 10 000 */
+  readonly journalLimit?: number;
+}
+
+/** The fake app and its control surface. */
+export interface FakeApp {
+  readonly app: Hono;
+  readonly control: FakeControl;
+}
+
+/** Bodies longer than this are cut in the journal. */
+const JOURNAL_BODY_LIMIT = 64 * 1024;
+
+function dialectOf(path: string): string {
+  if (path.startsWith('/_taskport')) return 'control';
+  if (path === '/v1' || path.startsWith('/v1/')) return 'cts';
+  return 'none';
+}
+
+function clockOf(option: FakeAppOptions['clock']): Clock {
+  if (option === undefined || option === 'real') return createRealClock();
+  if (option === 'virtual') return new VirtualClock({ startMs: Date.now() });
+  return option;
+}
+
+/** Builds the fake server's app. */
+export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
+  const dialects = options.dialects ?? ALL_DIALECTS;
+  const control = new FakeControl({
+    clock: clockOf(options.clock),
+    dialects,
+    cts: options.cts,
+    journalLimit: options.journalLimit,
+  });
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    const atMs = control.now();
+    const method = c.req.method;
+    const body =
+      method === 'GET' || method === 'HEAD'
+        ? ''
+        : (await c.req.raw.clone().text()).slice(0, JOURNAL_BODY_LIMIT);
+    await next();
+    const url = new URL(c.req.url);
+    control.journal.record({
+      method,
+      path: url.pathname,
+      query: queryOf(url),
+      body,
+      status: c.res.status,
+      atMs,
+      dialect: dialectOf(url.pathname),
+    });
+  });
+
+  app.route('/_taskport', controlRoutes(control));
+  if (dialects.includes('cts')) {
+    // Forwarded to the current daemon, which a reset replaces.
+    app.all('/v1', (c) => control.ctsFake.app.fetch(c.req.raw));
+    app.all('/v1/*', (c) => control.ctsFake.app.fetch(c.req.raw));
+  }
+  app.notFound(
+    () =>
+      new Response('404 page not found\n', {
+        status: 404,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      }),
+  );
+  return { app, control };
+}

@@ -1,0 +1,51 @@
+/**
+ * `startFakeServer()`: the fake listening on a port, for a test suite or the CLI.
+ */
+
+import { listen } from '../node.ts';
+import type { FakeControl } from './control.ts';
+import { createFakeApp, type FakeAppOptions } from './fake-app.ts';
+
+/** Options of {@link startFakeServer}. */
+export interface FakeServerOptions extends FakeAppOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 picks a free port. @default 0 */
+  readonly port?: number;
+}
+
+/** A running fake server. */
+export interface FakeServer extends AsyncDisposable {
+  /** The base URL, e.g. `http://127.0.0.1:8558`. */
+  readonly url: string;
+  readonly port: number;
+  /** Reset, seeding, scripted outcomes, the simulated Consul, time, the journal. */
+  readonly control: FakeControl;
+  /** Stops listening, then stops every timer and run. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the fake server.
+ *
+ * @example
+ * import { startFakeServer } from 'taskport/testing';
+ *
+ * await using fake = await startFakeServer({ clock: 'virtual' });
+ * await fetch(`${fake.url}/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+ * fake.control.cts.registerService({ name: 'api' });
+ * await fake.control.advance(5_000); // the buffer period elapses; the task runs
+ */
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
+  const { app, control } = createFakeApp(options);
+  const server = await listen(app, { host: options.host, port: options.port });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await server.close();
+      await control.close();
+    })();
+    return closing;
+  };
+  return { url: server.url, port: server.port, control, close, [Symbol.asyncDispose]: close };
+}
