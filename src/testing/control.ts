@@ -11,12 +11,14 @@ import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/c
 import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
 import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
 import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
+import type { TfcControl } from './tfc/tfc-control.ts';
+import { createTfcFake, type TfcFake, type TfcFakeOptions } from './tfc/tfc-fake.ts';
 
 /** The dialects the fake serves. */
-export type DialectName = 'cts';
+export type DialectName = 'cts' | 'tfc';
 
 /** Every dialect the fake knows. */
-export const ALL_DIALECTS: readonly DialectName[] = ['cts'];
+export const ALL_DIALECTS: readonly DialectName[] = ['cts', 'tfc'];
 
 /** What `seed` creates. */
 export interface SeedInput {
@@ -57,6 +59,7 @@ export interface FakeControlOptions {
   readonly clock: Clock;
   readonly dialects: readonly DialectName[];
   readonly cts?: CtsFakeOptions;
+  readonly tfc?: TfcFakeOptions;
   readonly journalLimit?: number;
 }
 
@@ -66,16 +69,37 @@ export class FakeControl {
   readonly journal: Journal;
   readonly dialects: readonly DialectName[];
   readonly #ctsOptions: CtsFakeOptions;
+  readonly #tfcOptions: TfcFakeOptions;
   #cts: CtsFake | undefined;
+  #tfc: TfcFake | undefined;
 
   constructor(options: FakeControlOptions) {
     this.clock = options.clock;
     this.dialects = options.dialects;
     this.journal = new Journal(options.journalLimit);
     this.#ctsOptions = options.cts ?? {};
+    this.#tfcOptions = options.tfc ?? {};
     this.#cts = this.dialects.includes('cts')
       ? createCtsFake(this.clock, this.#ctsOptions)
       : undefined;
+    this.#tfc = this.dialects.includes('tfc')
+      ? createTfcFake(this.clock, this.#tfcOptions)
+      : undefined;
+  }
+
+  /** The simulated Terraform Cloud; throws if the fake does not serve `tfc`. */
+  get tfcFake(): TfcFake {
+    if (this.#tfc === undefined) {
+      throw new Error(
+        "taskport: this fake server does not serve the 'tfc' dialect; start it with dialects: ['tfc'].",
+      );
+    }
+    return this.#tfc;
+  }
+
+  /** The Terraform Cloud world: organizations, workspaces, tokens, runs, webhooks, knobs. */
+  get tfc(): TfcControl {
+    return this.tfcFake.control;
   }
 
   /** The simulated CTS daemon; throws if the fake does not serve `cts`. */
@@ -105,11 +129,14 @@ export class FakeControl {
 
   /** Waits until no run is active (on a virtual clock, moving time while runs wait on it). */
   async waitForIdle(): Promise<void> {
-    if (this.clock instanceof VirtualClock) {
-      await this.clock.runUntilIdle();
-      return;
+    // Webhooks in flight wait on real I/O, not on virtual time: let them land
+    // before the virtual clock may jump to the next timer (a 10-minute limit).
+    for (;;) {
+      await this.#tfc?.whenIdle();
+      if (this.clock instanceof VirtualClock) await this.clock.runUntilIdle();
+      else await this.#cts?.engine.whenIdle();
+      if ((this.#tfc?.isIdle() ?? true) && (this.#cts?.engine.isIdle() ?? true)) return;
     }
-    if (this.#cts !== undefined) await this.#cts.engine.whenIdle();
   }
 
   /** The requests the fake received, oldest first. */
@@ -119,11 +146,10 @@ export class FakeControl {
 
   /** Forgets every task, event, run, scripted outcome, service, key and journal entry. */
   async reset(): Promise<void> {
-    const previous = this.#cts;
-    if (previous !== undefined) {
-      this.#cts = createCtsFake(this.clock, this.#ctsOptions);
-      await previous.close();
-    }
+    const previous = [this.#cts, this.#tfc];
+    if (this.#cts !== undefined) this.#cts = createCtsFake(this.clock, this.#ctsOptions);
+    if (this.#tfc !== undefined) this.#tfc = createTfcFake(this.clock, this.#tfcOptions);
+    await Promise.all(previous.map((fake) => fake?.close()));
     this.journal.clear();
   }
 
@@ -170,7 +196,7 @@ export class FakeControl {
 
   /** Stops every dialect's timers and runs. */
   async close(): Promise<void> {
-    await this.#cts?.close();
+    await Promise.all([this.#cts?.close(), this.#tfc?.close()]);
   }
 
   #virtualClock(operation: string): VirtualClock {

@@ -11,6 +11,7 @@ import { VirtualClock } from '../engine/virtual-clock.ts';
 import { ALL_DIALECTS, type DialectName, FakeControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
 import type { CtsFakeOptions } from './cts/cts-fake.ts';
+import type { TfcFakeOptions } from './tfc/tfc-fake.ts';
 import { queryOf } from './journal.ts';
 
 /** Options of {@link createFakeApp}. */
@@ -25,6 +26,8 @@ export interface FakeAppOptions {
   readonly clock?: 'real' | 'virtual' | Clock;
   /** Options of the CTS dialect. */
   readonly cts?: CtsFakeOptions;
+  /** Options of the Terraform Cloud dialect (its knobs, its base URL). */
+  readonly tfc?: TfcFakeOptions;
   /** Requests kept in the journal. @default 10 000 */
   readonly journalLimit?: number;
 }
@@ -41,6 +44,7 @@ const JOURNAL_BODY_LIMIT = 64 * 1024;
 function dialectOf(path: string): string {
   if (path.startsWith('/_taskport')) return 'control';
   if (path === '/v1' || path.startsWith('/v1/')) return 'cts';
+  if (path.startsWith('/api/v2/') || path === '/.well-known/terraform.json') return 'tfc';
   return 'none';
 }
 
@@ -57,6 +61,7 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     clock: clockOf(options.clock),
     dialects,
     cts: options.cts,
+    tfc: options.tfc,
     journalLimit: options.journalLimit,
   });
   const app = new Hono();
@@ -81,11 +86,23 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     });
   });
 
+  if (dialects.includes('tfc')) {
+    // Mounted ahead of the general control routes; a reset swaps the world behind it.
+    app.all('/_taskport/tfc/*', (c) => {
+      const url = new URL(c.req.url);
+      url.pathname = url.pathname.slice('/_taskport/tfc'.length);
+      return control.tfcFake.controlRoutes.fetch(new Request(url, c.req.raw));
+    });
+  }
   app.route('/_taskport', controlRoutes(control));
   if (dialects.includes('cts')) {
     // Forwarded to the current daemon, which a reset replaces.
     app.all('/v1', (c) => control.ctsFake.app.fetch(c.req.raw));
     app.all('/v1/*', (c) => control.ctsFake.app.fetch(c.req.raw));
+  }
+  if (dialects.includes('tfc')) {
+    app.all('/api/v2/*', (c) => control.tfcFake.app.fetch(c.req.raw));
+    app.get('/.well-known/terraform.json', (c) => control.tfcFake.app.fetch(c.req.raw));
   }
   app.notFound(
     () =>

@@ -1,0 +1,231 @@
+/**
+ * Everything the `tfc` dialect knows, in memory: organizations, workspaces,
+ * tokens, run tasks, associations, runs with their stages and results, the
+ * requests sent to run tasks, and the behaviour switches. The API reads and
+ * changes it; the fake's run simulation listens to its events.
+ */
+
+import { EventEmitter } from 'eventemitter3';
+import { newId } from './ids.ts';
+import { DEFAULT_TFC_SETTINGS, mergeTfcSettings, type TfcSettings } from './settings.ts';
+import type {
+  AgentPoolRecord,
+  OrganizationRecord,
+  RunRecord,
+  RunTaskRecord,
+  TaskResultRecord,
+  TaskStageRecord,
+  TfcEntitlements,
+  TokenRecord,
+  WebhookDelivery,
+  WorkspaceRecord,
+  WorkspaceTaskRecord,
+  WorkspaceVcs,
+} from './types.ts';
+
+/** Events the state emits (`noun:past-verb`). */
+export interface TfcStateEventMap {
+  /** A callback changed a result (status, message, outcomes). */
+  'task-result:updated': [result: TaskResultRecord];
+  /** Someone overrode a stage that was awaiting override. */
+  'task-stage:overridden': [stage: TaskStageRecord];
+}
+
+/** Input of {@link TfcState.createOrganization}. */
+export interface OrganizationInput {
+  readonly name: string;
+  readonly email?: string;
+  readonly entitlements?: Partial<TfcEntitlements>;
+}
+
+/** Input of {@link TfcState.createWorkspace}. */
+export interface WorkspaceInput {
+  readonly organization: string;
+  readonly name: string;
+  /** @default '' */
+  readonly workingDirectory?: string;
+  /** @default null (not VCS-driven) */
+  readonly vcs?: WorkspaceVcs | null;
+}
+
+/** Input of {@link TfcState.createToken}. */
+export interface TokenInput {
+  /** A token string to use; random when absent. */
+  readonly token?: string;
+  /** Organizations the token can see. @default 'all' */
+  readonly organizations?: 'all' | readonly string[];
+}
+
+/** Options of {@link TfcState}. */
+export interface TfcStateOptions {
+  /** The fake's clock time, epoch ms. */
+  readonly now: () => number;
+  /** Switches over {@link DEFAULT_TFC_SETTINGS}. */
+  readonly settings?: Partial<TfcSettings>;
+  /**
+   * The public base URL (scheme and host) used in payloads and callback URLs.
+   * When absent, the first request served sets it.
+   */
+  readonly baseUrl?: string;
+}
+
+/** Organization names are TFC's slug rule: letters, digits, `-`, `_`. */
+const ORGANIZATION_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** The in-memory world of the `tfc` dialect. */
+export class TfcState {
+  readonly events = new EventEmitter<TfcStateEventMap>();
+  readonly organizations = new Map<string, OrganizationRecord>();
+  readonly workspaces = new Map<string, WorkspaceRecord>();
+  readonly agentPools = new Map<string, AgentPoolRecord>();
+  readonly tokens = new Map<string, TokenRecord>();
+  readonly tasks = new Map<string, RunTaskRecord>();
+  readonly workspaceTasks = new Map<string, WorkspaceTaskRecord>();
+  readonly runs = new Map<string, RunRecord>();
+  readonly stages = new Map<string, TaskStageRecord>();
+  readonly results = new Map<string, TaskResultRecord>();
+  /** Results by the opaque part of their callback URL. */
+  readonly resultsByCallback = new Map<string, TaskResultRecord>();
+  readonly webhooks: WebhookDelivery[] = [];
+  readonly now: () => number;
+  settings: TfcSettings;
+  /** How many of the next API requests answer 429. */
+  rateLimitedRequests = 0;
+  #baseUrl: string | undefined;
+  #webhookSeq = 0;
+
+  constructor(options: TfcStateOptions) {
+    this.now = options.now;
+    this.settings = mergeTfcSettings(DEFAULT_TFC_SETTINGS, options.settings ?? {});
+    this.#baseUrl = options.baseUrl === undefined ? undefined : trimSlash(options.baseUrl);
+  }
+
+  /** The public base URL; `https://app.terraform.io` until one is known. */
+  get baseUrl(): string {
+    return this.#baseUrl ?? 'https://app.terraform.io';
+  }
+
+  /** Sets the public base URL (scheme, host, optional port). */
+  setBaseUrl(url: string): void {
+    this.#baseUrl = trimSlash(new URL(url).origin);
+  }
+
+  /** Sets the base URL from a request's origin unless one is set already. */
+  learnBaseUrl(requestUrl: string): void {
+    if (this.#baseUrl === undefined) this.#baseUrl = new URL(requestUrl).origin;
+  }
+
+  /** Applies `patch` to the switches; returns them. */
+  configure(patch: Partial<TfcSettings>): TfcSettings {
+    this.settings = mergeTfcSettings(this.settings, patch);
+    return this.settings;
+  }
+
+  createOrganization(input: OrganizationInput): OrganizationRecord {
+    if (typeof input.name !== 'string' || !ORGANIZATION_NAME.test(input.name)) {
+      throw new TypeError(
+        `Expected \`name\` to be letters, digits, - or _, got ${String(input.name)}`,
+      );
+    }
+    if (this.organizations.has(input.name)) {
+      throw new TypeError(`taskport: organization ${input.name} exists already`);
+    }
+    const organization: OrganizationRecord = {
+      name: input.name,
+      email: input.email ?? `admin@${input.name}.example`,
+      createdAtMs: this.now(),
+      entitlements: { ...this.settings.defaultEntitlements, ...input.entitlements },
+    };
+    this.organizations.set(organization.name, organization);
+    return organization;
+  }
+
+  setEntitlements(organization: string, patch: Partial<TfcEntitlements>): TfcEntitlements {
+    const record = this.#organization(organization);
+    record.entitlements = { ...record.entitlements, ...patch };
+    return record.entitlements;
+  }
+
+  createWorkspace(input: WorkspaceInput): WorkspaceRecord {
+    this.#organization(input.organization);
+    if (typeof input.name !== 'string' || !ORGANIZATION_NAME.test(input.name)) {
+      throw new TypeError(
+        `Expected \`name\` to be letters, digits, - or _, got ${String(input.name)}`,
+      );
+    }
+    for (const workspace of this.workspaces.values()) {
+      if (workspace.organization === input.organization && workspace.name === input.name) {
+        throw new TypeError(
+          `taskport: workspace ${input.organization}/${input.name} exists already`,
+        );
+      }
+    }
+    const workspace: WorkspaceRecord = {
+      id: newId('ws-'),
+      organization: input.organization,
+      name: input.name,
+      workingDirectory: input.workingDirectory ?? '',
+      vcs: input.vcs ?? null,
+      createdAtMs: this.now(),
+    };
+    this.workspaces.set(workspace.id, workspace);
+    return workspace;
+  }
+
+  createAgentPool(organization: string, name = 'agent-pool'): AgentPoolRecord {
+    this.#organization(organization);
+    const pool: AgentPoolRecord = { id: newId('apool-'), organization, name };
+    this.agentPools.set(pool.id, pool);
+    return pool;
+  }
+
+  createToken(input: TokenInput = {}): TokenRecord {
+    const organizations = input.organizations ?? 'all';
+    const record: TokenRecord = {
+      token: input.token ?? `${newId('')}.atlasv1.${newId('')}${newId('')}`,
+      organizations: organizations === 'all' ? 'all' : new Set(organizations),
+    };
+    this.tokens.set(record.token, record);
+    return record;
+  }
+
+  /** Whether `token` may see `organization`. */
+  canSee(token: TokenRecord, organization: string): boolean {
+    return token.organizations === 'all' || token.organizations.has(organization);
+  }
+
+  /** The associations of `workspaceId`, oldest first. */
+  workspaceTasksOf(workspaceId: string): WorkspaceTaskRecord[] {
+    return [...this.workspaceTasks.values()].filter((item) => item.workspaceId === workspaceId);
+  }
+
+  /** The associations using `taskId`, oldest first. */
+  associationsOfTask(taskId: string): WorkspaceTaskRecord[] {
+    return [...this.workspaceTasks.values()].filter((item) => item.taskId === taskId);
+  }
+
+  /** Records a request sent to a run task; returns the live record to complete. */
+  recordWebhook(
+    delivery: Omit<WebhookDelivery, 'id' | 'response' | 'error' | 'accepted'>,
+  ): WebhookDelivery {
+    const record: WebhookDelivery = {
+      ...delivery,
+      id: ++this.#webhookSeq,
+      response: null,
+      error: null,
+      accepted: false,
+    };
+    this.webhooks.push(record);
+    return record;
+  }
+
+  #organization(name: string): OrganizationRecord {
+    const record = this.organizations.get(name);
+    if (record === undefined) throw new TypeError(`taskport: no organization ${name}`);
+    return record;
+  }
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

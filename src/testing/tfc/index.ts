@@ -1,0 +1,26 @@
+/**
+ * The `tfc` world of the fake server: the run simulation, its control
+ * surface and routes.
+ *
+ * @module
+ */
+
+export type { RunTaskPayloadInput } from './run-payload.ts';
+export { runTaskPayload } from './run-payload.ts';
+export type { StartRunInput } from './run-simulation.ts';
+export { MESSAGE_TIMED_OUT, MESSAGE_UNREACHABLE, RunSimulation } from './run-simulation.ts';
+export type { StageOutcome } from './stage-outcome.ts';
+export { allFinal, stageOutcome } from './stage-outcome.ts';
+export type {
+  CreateTokenInput,
+  RunView,
+  TaskResultView,
+  TaskStageView,
+  TfcControl,
+  WebhookFilter,
+} from './tfc-control.ts';
+export { createTfcControl } from './tfc-control.ts';
+export type { TfcControlRoutesOptions } from './tfc-control-routes.ts';
+export { tfcControlRoutes } from './tfc-control-routes.ts';
+export type { TfcFake, TfcFakeOptions } from './tfc-fake.ts';
+export { createTfcFake } from './tfc-fake.ts';

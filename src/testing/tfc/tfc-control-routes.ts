@@ -1,0 +1,199 @@
+/**
+ * The `tfc` control API over HTTP, meant to be mounted at `/_taskport/tfc`:
+ * the same operations as {@link TfcControl}, as JSON.
+ */
+
+import { type Context, Hono } from 'hono';
+import type { TfcSettings } from '../../api/tfc/settings.ts';
+import type { TfcEntitlements, WebhookDelivery } from '../../api/tfc/types.ts';
+import type { TfcControl } from './tfc-control.ts';
+
+/** A control request that cannot be carried out. */
+class TfcControlInputError extends Error {
+  override readonly name = 'TfcControlInputError';
+}
+
+/** What the routes need beyond the control surface. */
+export interface TfcControlRoutesOptions {
+  readonly whenIdle: () => Promise<void>;
+  readonly learnBaseUrl: (url: string) => void;
+}
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TfcControlInputError('the body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TfcControlInputError('the body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function requireString(body: Record<string, unknown>, key: string): string {
+  const value = body[key];
+  if (typeof value !== 'string' || value === '') {
+    throw new TfcControlInputError(`\`${key}\` must be a non-empty string`);
+  }
+  return value;
+}
+
+function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new TfcControlInputError(`\`${key}\` must be a string`);
+  return value;
+}
+
+/**
+ * Routes (relative to the mount point):
+ * `POST /organizations`, `PATCH /organizations/:name/entitlements`, `POST /workspaces`,
+ * `POST /tokens`, `POST /agent-pools`, `POST /runs`, `GET /runs`, `GET /runs/:id`,
+ * `GET /task-stages/:id`, `GET /task-results/:id`, `GET /tasks`, `GET /webhooks`,
+ * `GET /knobs`, `PATCH /knobs`, `POST /base-url`, `POST /rate-limit`, `POST /wait-for-idle`.
+ */
+export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesOptions): Hono {
+  const routes = new Hono();
+  routes.use('*', async (c, next) => {
+    options.learnBaseUrl(c.req.url);
+    await next();
+  });
+
+  routes.post('/organizations', async (c) => {
+    const body = await jsonBody(c);
+    const organization = control.createOrganization({
+      name: requireString(body, 'name'),
+      email: optionalString(body, 'email'),
+      entitlements: body.entitlements as Partial<TfcEntitlements> | undefined,
+    });
+    return c.json({ organization }, 201);
+  });
+  routes.patch('/organizations/:name/entitlements', async (c) =>
+    c.json({
+      entitlements: control.setEntitlements(
+        c.req.param('name'),
+        (await jsonBody(c)) as Partial<TfcEntitlements>,
+      ),
+    }),
+  );
+  routes.post('/workspaces', async (c) => {
+    const body = await jsonBody(c);
+    const workspace = control.createWorkspace({
+      organization: requireString(body, 'organization'),
+      name: requireString(body, 'name'),
+      workingDirectory: optionalString(body, 'workingDirectory'),
+      vcs: (body.vcs ?? null) as never,
+    });
+    return c.json({ workspace }, 201);
+  });
+  routes.post('/tokens', async (c) => {
+    const body = await jsonBody(c);
+    const organizations = body.organizations;
+    if (
+      organizations !== undefined &&
+      organizations !== 'all' &&
+      !(Array.isArray(organizations) && organizations.every((item) => typeof item === 'string'))
+    ) {
+      throw new TfcControlInputError("`organizations` must be 'all' or an array of names");
+    }
+    const token = control.createToken({
+      token: optionalString(body, 'token'),
+      organizations: organizations as 'all' | string[] | undefined,
+    });
+    return c.json({ token }, 201);
+  });
+  routes.post('/agent-pools', async (c) => {
+    const body = await jsonBody(c);
+    return c.json(
+      {
+        agentPool: control.createAgentPool(
+          requireString(body, 'organization'),
+          optionalString(body, 'name'),
+        ),
+      },
+      201,
+    );
+  });
+
+  routes.post('/runs', async (c) => {
+    const body = await jsonBody(c);
+    if (body.speculative !== undefined && typeof body.speculative !== 'boolean') {
+      throw new TfcControlInputError('`speculative` must be a boolean');
+    }
+    const run = control.startRun({
+      workspaceId: requireString(body, 'workspaceId'),
+      message: optionalString(body, 'message'),
+      speculative: body.speculative as boolean | undefined,
+      createdBy: optionalString(body, 'createdBy'),
+    });
+    return c.json({ run }, 201);
+  });
+  routes.get('/runs', (c) =>
+    c.json({ runs: control.runs({ workspaceId: c.req.query('workspace') }) }),
+  );
+  routes.get('/runs/:id', (c) => {
+    const run = control.run(c.req.param('id'));
+    return run === undefined
+      ? c.json({ error: `no run ${c.req.param('id')}` }, 404)
+      : c.json({ run });
+  });
+  routes.get('/task-stages/:id', (c) => {
+    const stage = control.stage(c.req.param('id'));
+    return stage === undefined
+      ? c.json({ error: `no task stage ${c.req.param('id')}` }, 404)
+      : c.json({ stage });
+  });
+  routes.get('/task-results/:id', (c) => {
+    const result = control.result(c.req.param('id'));
+    return result === undefined
+      ? c.json({ error: `no task result ${c.req.param('id')}` }, 404)
+      : c.json({ result });
+  });
+  routes.get('/tasks', (c) =>
+    c.json({ tasks: control.tasks(), workspaceTasks: control.workspaceTasks() }),
+  );
+  routes.get('/webhooks', (c) => {
+    const kind = c.req.query('kind');
+    if (kind !== undefined && kind !== 'verification' && kind !== 'run-task') {
+      throw new TfcControlInputError("`kind` must be 'verification' or 'run-task'");
+    }
+    return c.json({
+      webhooks: control.webhooks({
+        kind: kind as WebhookDelivery['kind'] | undefined,
+        taskId: c.req.query('task'),
+        resultId: c.req.query('result'),
+      }),
+    });
+  });
+
+  routes.get('/knobs', (c) => c.json({ knobs: control.knobs() }));
+  routes.patch('/knobs', async (c) =>
+    c.json({ knobs: control.setKnobs((await jsonBody(c)) as Partial<TfcSettings>) }),
+  );
+  routes.post('/base-url', async (c) => {
+    control.setBaseUrl(requireString(await jsonBody(c), 'url'));
+    return c.json({});
+  });
+  routes.post('/rate-limit', async (c) => {
+    const count = (await jsonBody(c)).count;
+    control.injectRateLimit(typeof count === 'number' ? count : Number.NaN);
+    return c.json({});
+  });
+  routes.post('/wait-for-idle', async (c) => {
+    await options.whenIdle();
+    return c.json({});
+  });
+
+  routes.notFound((c) =>
+    c.json({ error: `taskport: no tfc control route ${c.req.method} ${c.req.path}` }, 404),
+  );
+  routes.onError((error, c) => {
+    const status = error instanceof TfcControlInputError || error instanceof TypeError ? 400 : 500;
+    return c.json({ error: error.message }, status);
+  });
+  return routes;
+}

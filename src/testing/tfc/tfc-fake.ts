@@ -1,0 +1,80 @@
+/**
+ * One simulated HCP Terraform organization space: the run tasks API on a
+ * {@link TfcState}, the run simulation that calls run tasks, and the control
+ * surface and routes a test drives it with.
+ */
+
+import type { Hono } from 'hono';
+import { tfcApi } from '../../api/tfc/app.ts';
+import type { TfcEnv } from '../../api/tfc/context.ts';
+import type { TfcSettings } from '../../api/tfc/settings.ts';
+import { TfcState } from '../../api/tfc/state.ts';
+import type { Clock } from '../../engine/clock.ts';
+import { RunSimulation } from './run-simulation.ts';
+import { createTfcControl, type TfcControl } from './tfc-control.ts';
+import { tfcControlRoutes } from './tfc-control-routes.ts';
+
+/** Options of {@link createTfcFake}. */
+export interface TfcFakeOptions {
+  /** Switches over the defaults (verification, strict content type, time limits, …). */
+  readonly settings?: Partial<TfcSettings>;
+  /**
+   * The public base URL in payloads and callback URLs.
+   * @default the origin of the first request the fake serves
+   */
+  readonly baseUrl?: string;
+  /**
+   * How requests to run tasks are sent.
+   * @default globalThis.fetch
+   */
+  readonly fetch?: typeof fetch;
+}
+
+/** The parts of one simulated `tfc` world. */
+export interface TfcFake {
+  /** The public API: mount at the root. */
+  readonly app: Hono<TfcEnv>;
+  readonly state: TfcState;
+  readonly control: TfcControl;
+  /** The control API over HTTP, to be mounted at `/_taskport/tfc`. */
+  readonly controlRoutes: Hono;
+  /** Stops time limits and in-flight requests. */
+  close(): Promise<void>;
+  /** True when no request to a run task is in flight (runs waiting on callbacks count as idle). */
+  isIdle(): boolean;
+  /** Resolves once no request to a run task is in flight. */
+  whenIdle(): Promise<void>;
+}
+
+/**
+ * Builds a simulated `tfc` world on `clock`.
+ *
+ * @example
+ * const fake = createTfcFake(new VirtualClock());
+ * fake.control.createOrganization({ name: 'acme' });
+ * const token = fake.control.createToken();
+ * const server = await listen(new Hono().route('/', fake.app).route('/_taskport/tfc', fake.controlRoutes));
+ */
+export function createTfcFake(clock: Clock, options: TfcFakeOptions = {}): TfcFake {
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const state = new TfcState({
+    now: () => clock.now(),
+    settings: options.settings,
+    baseUrl: options.baseUrl,
+  });
+  const simulation = new RunSimulation(state, clock, fetchImpl);
+  const control = createTfcControl(state, simulation);
+  const app = tfcApi({ state, clock, fetch: fetchImpl });
+  return {
+    app,
+    state,
+    control,
+    controlRoutes: tfcControlRoutes(control, {
+      whenIdle: () => simulation.whenIdle(),
+      learnBaseUrl: (url) => state.learnBaseUrl(url),
+    }),
+    close: () => simulation.close(),
+    isIdle: () => simulation.isIdle(),
+    whenIdle: () => simulation.whenIdle(),
+  };
+}
