@@ -16,7 +16,9 @@ import { startFakeServer } from './testing/fake-server.ts';
 
 const USAGE = `Usage: taskport serve [options]
 
-Serves the fake Consul-Terraform-Sync API (and the control API under /_taskport/).
+Serves the fake Consul-Terraform-Sync (/v1), Terraform Cloud run tasks (/api/v2) and
+Ona automation (/api/gitpod.v1.EnvironmentAutomationService) APIs, and the control
+API under /_taskport/.
 
 Options:
   --port <n>         port to listen on (default 8558; 0 picks a free one)
@@ -25,6 +27,9 @@ Options:
                      they run once, in order, before the server answers triggers
   --virtual-clock    time moves only through POST /_taskport/clock/advance
   --enterprise       serve as CTS Enterprise (accept terraform_version, terraform_cloud_workspace)
+  --automations <file>
+                     seed an Ona environment's tasks from an automations.yaml file
+  --environment <id> the id of that Ona environment (created if needed; default: a new one)
   -h, --help         show this help
 `;
 
@@ -37,6 +42,8 @@ async function serve(argv: string[]): Promise<void> {
       config: { type: 'string' },
       'virtual-clock': { type: 'boolean', default: false },
       enterprise: { type: 'boolean', default: false },
+      automations: { type: 'string' },
+      environment: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -71,6 +78,18 @@ async function serve(argv: string[]): Promise<void> {
         `taskport: task ${failure.name} was not created (${failure.status}): ${failure.message}\n`,
       );
     }
+  }
+  if (values.automations !== undefined) {
+    const yamlText = await readFile(values.automations, 'utf8');
+    const existing = server.control.ona
+      .environments()
+      .find((environment) => environment.id === values.environment);
+    const environment =
+      existing ?? server.control.ona.createEnvironment({ id: values.environment });
+    await server.control.ona.seedAutomations(environment.id, yamlText);
+    process.stdout.write(
+      `taskport: seeded Ona environment ${environment.id} from ${values.automations}\n`,
+    );
   }
   process.stdout.write(`taskport fake server listening on ${server.url}\n`);
   const stop = (): void => {

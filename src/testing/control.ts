@@ -11,14 +11,20 @@ import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/c
 import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
 import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
 import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
+import {
+  createOnaFake,
+  type OnaControl,
+  type OnaFake,
+  type OnaFakeOptions,
+} from './ona/ona-fake.ts';
 import type { TfcControl } from './tfc/tfc-control.ts';
 import { createTfcFake, type TfcFake, type TfcFakeOptions } from './tfc/tfc-fake.ts';
 
 /** The dialects the fake serves. */
-export type DialectName = 'cts' | 'tfc';
+export type DialectName = 'cts' | 'tfc' | 'ona';
 
 /** Every dialect the fake knows. */
-export const ALL_DIALECTS: readonly DialectName[] = ['cts', 'tfc'];
+export const ALL_DIALECTS: readonly DialectName[] = ['cts', 'tfc', 'ona'];
 
 /** What `seed` creates. */
 export interface SeedInput {
@@ -60,6 +66,7 @@ export interface FakeControlOptions {
   readonly dialects: readonly DialectName[];
   readonly cts?: CtsFakeOptions;
   readonly tfc?: TfcFakeOptions;
+  readonly ona?: OnaFakeOptions;
   readonly journalLimit?: number;
 }
 
@@ -70,8 +77,10 @@ export class FakeControl {
   readonly dialects: readonly DialectName[];
   readonly #ctsOptions: CtsFakeOptions;
   readonly #tfcOptions: TfcFakeOptions;
+  readonly #onaOptions: OnaFakeOptions;
   #cts: CtsFake | undefined;
   #tfc: TfcFake | undefined;
+  #ona: OnaFake | undefined;
 
   constructor(options: FakeControlOptions) {
     this.clock = options.clock;
@@ -79,12 +88,31 @@ export class FakeControl {
     this.journal = new Journal(options.journalLimit);
     this.#ctsOptions = options.cts ?? {};
     this.#tfcOptions = options.tfc ?? {};
+    this.#onaOptions = options.ona ?? {};
     this.#cts = this.dialects.includes('cts')
       ? createCtsFake(this.clock, this.#ctsOptions)
       : undefined;
     this.#tfc = this.dialects.includes('tfc')
       ? createTfcFake(this.clock, this.#tfcOptions)
       : undefined;
+    this.#ona = this.dialects.includes('ona')
+      ? createOnaFake(this.clock, this.#onaOptions)
+      : undefined;
+  }
+
+  /** The simulated Ona automation service; throws if the fake does not serve `ona`. */
+  get onaFake(): OnaFake {
+    if (this.#ona === undefined) {
+      throw new Error(
+        "taskport: this fake server does not serve the 'ona' dialect; start it with dialects: ['ona'].",
+      );
+    }
+    return this.#ona;
+  }
+
+  /** The Ona world: environments, automations.yaml seeding, scripted outcomes, triggers. */
+  get ona(): OnaControl {
+    return this.onaFake.control;
   }
 
   /** The simulated Terraform Cloud; throws if the fake does not serve `tfc`. */
@@ -133,9 +161,16 @@ export class FakeControl {
     // before the virtual clock may jump to the next timer (a 10-minute limit).
     for (;;) {
       await this.#tfc?.whenIdle();
+      // Engines on a virtual clock are tracked by it; on a real one, wait for each.
       if (this.clock instanceof VirtualClock) await this.clock.runUntilIdle();
-      else await this.#cts?.engine.whenIdle();
-      if ((this.#tfc?.isIdle() ?? true) && (this.#cts?.engine.isIdle() ?? true)) return;
+      else await Promise.all([this.#cts?.engine.whenIdle(), this.#ona?.whenIdle()]);
+      if (
+        (this.#tfc?.isIdle() ?? true) &&
+        (this.#cts?.engine.isIdle() ?? true) &&
+        (this.#ona?.isIdle() ?? true)
+      ) {
+        return;
+      }
     }
   }
 
@@ -146,9 +181,10 @@ export class FakeControl {
 
   /** Forgets every task, event, run, scripted outcome, service, key and journal entry. */
   async reset(): Promise<void> {
-    const previous = [this.#cts, this.#tfc];
+    const previous = [this.#cts, this.#tfc, this.#ona];
     if (this.#cts !== undefined) this.#cts = createCtsFake(this.clock, this.#ctsOptions);
     if (this.#tfc !== undefined) this.#tfc = createTfcFake(this.clock, this.#tfcOptions);
+    if (this.#ona !== undefined) this.#ona = createOnaFake(this.clock, this.#onaOptions);
     await Promise.all(previous.map((fake) => fake?.close()));
     this.journal.clear();
   }
@@ -196,7 +232,7 @@ export class FakeControl {
 
   /** Stops every dialect's timers and runs. */
   async close(): Promise<void> {
-    await Promise.all([this.#cts?.close(), this.#tfc?.close()]);
+    await Promise.all([this.#cts?.close(), this.#tfc?.close(), this.#ona?.close()]);
   }
 
   #virtualClock(operation: string): VirtualClock {

@@ -11,8 +11,9 @@ import { VirtualClock } from '../engine/virtual-clock.ts';
 import { ALL_DIALECTS, type DialectName, FakeControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
 import type { CtsFakeOptions } from './cts/cts-fake.ts';
-import type { TfcFakeOptions } from './tfc/tfc-fake.ts';
 import { queryOf } from './journal.ts';
+import type { OnaFakeOptions } from './ona/ona-fake.ts';
+import type { TfcFakeOptions } from './tfc/tfc-fake.ts';
 
 /** Options of {@link createFakeApp}. */
 export interface FakeAppOptions {
@@ -28,6 +29,8 @@ export interface FakeAppOptions {
   readonly cts?: CtsFakeOptions;
   /** Options of the Terraform Cloud dialect (its knobs, its base URL). */
   readonly tfc?: TfcFakeOptions;
+  /** Options of the Ona dialect (executor, policies, auth). */
+  readonly ona?: OnaFakeOptions;
   /** Requests kept in the journal. @default 10 000 */
   readonly journalLimit?: number;
 }
@@ -45,7 +48,15 @@ function dialectOf(path: string): string {
   if (path.startsWith('/_taskport')) return 'control';
   if (path === '/v1' || path.startsWith('/v1/')) return 'cts';
   if (path.startsWith('/api/v2/') || path === '/.well-known/terraform.json') return 'tfc';
+  if (path.startsWith('/api/gitpod.')) return 'ona';
   return 'none';
+}
+
+/** Hands `request` to `target` with `prefix` taken off its path. */
+function forward(request: Request, prefix: string, target: Hono): Response | Promise<Response> {
+  const url = new URL(request.url);
+  url.pathname = url.pathname.slice(prefix.length) || '/';
+  return target.fetch(new Request(url, request));
 }
 
 function clockOf(option: FakeAppOptions['clock']): Clock {
@@ -62,6 +73,7 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     dialects,
     cts: options.cts,
     tfc: options.tfc,
+    ona: options.ona,
     journalLimit: options.journalLimit,
   });
   const app = new Hono();
@@ -88,11 +100,14 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
 
   if (dialects.includes('tfc')) {
     // Mounted ahead of the general control routes; a reset swaps the world behind it.
-    app.all('/_taskport/tfc/*', (c) => {
-      const url = new URL(c.req.url);
-      url.pathname = url.pathname.slice('/_taskport/tfc'.length);
-      return control.tfcFake.controlRoutes.fetch(new Request(url, c.req.raw));
-    });
+    app.all('/_taskport/tfc/*', (c) =>
+      forward(c.req.raw, '/_taskport/tfc', control.tfcFake.controlRoutes),
+    );
+  }
+  if (dialects.includes('ona')) {
+    app.all('/_taskport/ona/*', (c) =>
+      forward(c.req.raw, '/_taskport/ona', control.onaFake.controlRoutes),
+    );
   }
   app.route('/_taskport', controlRoutes(control));
   if (dialects.includes('cts')) {
@@ -103,6 +118,10 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
   if (dialects.includes('tfc')) {
     app.all('/api/v2/*', (c) => control.tfcFake.app.fetch(c.req.raw));
     app.get('/.well-known/terraform.json', (c) => control.tfcFake.app.fetch(c.req.raw));
+  }
+  if (dialects.includes('ona')) {
+    // Ona serves its Connect methods under /api, as the real service does.
+    app.all('/api/*', (c) => forward(c.req.raw, '/api', control.onaFake.app));
   }
   app.notFound(
     () =>

@@ -1,0 +1,209 @@
+/**
+ * `OnaService`: the nine methods behind one entry point that takes a parsed
+ * JSON body, decodes it as proto3 JSON, checks the `buf.validate` rules, runs
+ * the method and encodes the answer. The Hono app and in-process callers
+ * (the fake's seeding) both go through it, so both see the same rules.
+ */
+
+import { OnaError } from './connect.ts';
+import type { OnaContext } from './context.ts';
+import {
+  getTaskExecution,
+  type ListTaskExecutionsInput,
+  listTaskExecutions,
+  startTask,
+  startTriggered,
+  stopTaskExecution,
+} from './executions.ts';
+import { MESSAGE_INVALID_TOKEN, MESSAGE_MISSING_TOKEN, unmarshalMessage } from './messages.ts';
+import { isOnaEngine } from './ona-engine.ts';
+import {
+  DEFAULT_ONA_SUBJECT,
+  type OnaApiOptions,
+  type ResolvedOnaApiOptions,
+  resolveOnaApiOptions,
+} from './options.ts';
+import type { PageQuery } from './pagination.ts';
+import {
+  decodeMessage,
+  encodeMessage,
+  type MessageDescriptor,
+  ProtoJsonError,
+  type ProtoObject,
+} from './proto-json.ts';
+import * as schema from './schema.ts';
+import { onaStateOf } from './state.ts';
+import {
+  type CreateTaskInput,
+  createTask,
+  deleteTask,
+  getTask,
+  type ListTasksInput,
+  listTasks,
+  type UpdateTaskInput,
+  updateTask,
+} from './tasks.ts';
+import type { OnaMethod, OnaSubject, OnaTaskExecution, TriggerName } from './types.ts';
+import { formatViolations, messageViolations } from './validate.ts';
+
+/** The service's proto path segment. */
+export const ONA_SERVICE_NAME = 'gitpod.v1.EnvironmentAutomationService';
+
+/** @internal A method's messages and whether it may be called with GET. */
+interface MethodEntry {
+  readonly request: MessageDescriptor;
+  /** `idempotency_level = NO_SIDE_EFFECTS`: Connect GET allowed. */
+  readonly noSideEffects: boolean;
+}
+
+/** The methods served, with their request messages. */
+export const ONA_METHODS: Readonly<Record<OnaMethod, MethodEntry>> = Object.freeze({
+  CreateTask: { request: schema.CreateTaskRequest, noSideEffects: false },
+  GetTask: { request: schema.GetTaskRequest, noSideEffects: true },
+  UpdateTask: { request: schema.UpdateTaskRequest, noSideEffects: false },
+  ListTasks: { request: schema.ListTasksRequest, noSideEffects: true },
+  DeleteTask: { request: schema.DeleteTaskRequest, noSideEffects: false },
+  StartTask: { request: schema.StartTaskRequest, noSideEffects: false },
+  ListTaskExecutions: { request: schema.ListTaskExecutionsRequest, noSideEffects: true },
+  GetTaskExecution: { request: schema.GetTaskExecutionRequest, noSideEffects: true },
+  StopTaskExecution: { request: schema.StopTaskExecutionRequest, noSideEffects: false },
+});
+
+/** Whether `name` is one of the served methods. */
+export function isOnaMethod(name: string): name is OnaMethod {
+  return Object.hasOwn(ONA_METHODS, name);
+}
+
+/** Who calls, and the list query parameters. */
+export interface OnaCallOptions {
+  readonly subject?: OnaSubject;
+  readonly query?: PageQuery;
+}
+
+function shortName(descriptor: MessageDescriptor): string {
+  return descriptor.fullName.slice(descriptor.fullName.lastIndexOf('.') + 1);
+}
+
+/** Decodes and validates a request body; throws `invalid_argument`. */
+export function decodeRequest(method: OnaMethod, body: unknown): ProtoObject {
+  const { request } = ONA_METHODS[method];
+  let decoded: ProtoObject;
+  try {
+    decoded = decodeMessage(request, body);
+  } catch (error) {
+    if (error instanceof ProtoJsonError) {
+      throw new OnaError('invalid_argument', unmarshalMessage(shortName(request), error.message));
+    }
+    throw error;
+  }
+  const violations = messageViolations(request, decoded);
+  if (violations.length > 0) throw new OnaError('invalid_argument', formatViolations(violations));
+  return decoded;
+}
+
+/** The Ona automation service for tasks and task executions on one engine. */
+export class OnaService {
+  readonly options: ResolvedOnaApiOptions;
+  readonly #context: OnaContext;
+
+  constructor(options: OnaApiOptions) {
+    this.options = resolveOnaApiOptions(options);
+    if (!isOnaEngine(this.options.engine)) {
+      throw new TypeError(
+        'Expected `engine` to be created by createOnaEngine(), got an engine whose executor does not run Ona plans',
+      );
+    }
+    this.#context = {
+      engine: this.options.engine,
+      options: this.options,
+      state: onaStateOf(this.options.engine),
+    };
+  }
+
+  /**
+   * The subject of an `Authorization` header; throws `unauthenticated` when
+   * it carries no bearer token, or (strict mode) an unknown one.
+   */
+  authenticate(authorization: string | null | undefined): OnaSubject {
+    const match = /^Bearer\s+(\S.*)$/i.exec(authorization?.trim() ?? '');
+    const token = match?.[1]?.trim();
+    if (token === undefined || token === '') {
+      throw new OnaError('unauthenticated', MESSAGE_MISSING_TOKEN);
+    }
+    const { mode, tokens } = this.options.auth;
+    const subject = Object.hasOwn(tokens, token) ? tokens[token] : undefined;
+    if (subject !== undefined) return subject;
+    if (mode === 'strict') throw new OnaError('unauthenticated', MESSAGE_INVALID_TOKEN);
+    return DEFAULT_ONA_SUBJECT;
+  }
+
+  /**
+   * Runs `method` on a parsed JSON body and returns the proto3-JSON answer.
+   * Throws an {@link OnaError}.
+   */
+  async call(method: OnaMethod, body: unknown, call: OnaCallOptions = {}): Promise<ProtoObject> {
+    const request = decodeRequest(method, body);
+    const subject = call.subject ?? DEFAULT_ONA_SUBJECT;
+    const query = call.query ?? {};
+    const context = this.#context;
+    const id = (request.id as string | undefined) ?? '';
+    switch (method) {
+      case 'CreateTask':
+        return encodeMessage(schema.TaskResponse, {
+          task: createTask(context, request as CreateTaskInput, subject),
+        });
+      case 'GetTask':
+        return encodeMessage(schema.TaskResponse, { task: getTask(context, id) });
+      case 'UpdateTask':
+        updateTask(context, request as UpdateTaskInput);
+        return {};
+      case 'ListTasks': {
+        const { tasks, nextToken } = listTasks(context, request as ListTasksInput, query);
+        return encodeMessage(schema.ListTasksResponse, { pagination: { nextToken }, tasks });
+      }
+      case 'DeleteTask':
+        await deleteTask(context, id);
+        return {};
+      case 'StartTask':
+        return encodeMessage(schema.TaskExecutionResponse, {
+          taskExecution: startTask(context, id, subject),
+        });
+      case 'ListTaskExecutions': {
+        const { taskExecutions, nextToken } = listTaskExecutions(
+          context,
+          request as ListTaskExecutionsInput,
+          query,
+        );
+        return encodeMessage(schema.ListTaskExecutionsResponse, {
+          pagination: { nextToken },
+          taskExecutions,
+        });
+      }
+      case 'GetTaskExecution':
+        return encodeMessage(schema.TaskExecutionResponse, {
+          taskExecution: getTaskExecution(context, id),
+        });
+      case 'StopTaskExecution':
+        stopTaskExecution(context, id);
+        return {};
+    }
+  }
+
+  /**
+   * Starts every task of `environmentId` whose `triggeredBy` holds `trigger`
+   * (what the environment does on start, on prebuild…). Executions' `startedBy`
+   * is the trigger's key.
+   */
+  fireTrigger(
+    environmentId: string,
+    trigger: TriggerName,
+    subject: OnaSubject = DEFAULT_ONA_SUBJECT,
+  ): { executions: OnaTaskExecution[]; failures: { taskId: string; error: OnaError }[] } {
+    return startTriggered(this.#context, environmentId, trigger, subject);
+  }
+
+  /** Forgets every execution record (the fake's reset; tasks live in the engine). */
+  forgetExecutions(): void {
+    this.#context.state.executions.clear();
+  }
+}
