@@ -139,7 +139,9 @@ export function controlRoutes(control: FakeControl): Hono {
     return c.json({});
   });
 
-  routes.notFound((c) =>
+  // A sub-app's notFound is ignored once mounted, so the catch-all is a
+  // route; it must stay the last one registered.
+  routes.all('*', (c) =>
     c.json({ error: `taskport: no control route ${c.req.method} ${c.req.path}` }, 404),
   );
   routes.onError((error, c) => {

@@ -10,7 +10,7 @@ import { CTS_RETRY_POLICY } from '../../engine/retry.ts';
 import type { EventPolicy } from '../../engine/status-tracker.ts';
 import type { Execution, TaskInput } from '../../engine/types.ts';
 import { DEFAULT_BUFFER_PERIOD, effectiveBufferPeriod } from './buffer-period.ts';
-import { applyFailedMessage, retryAttemptMessage } from './messages.ts';
+import { retryAttemptMessage } from './messages.ts';
 import { ctsRunOutputOf } from './run-output.ts';
 import type { EffectiveBufferPeriod, TaskConfig } from './types.ts';
 
@@ -33,16 +33,14 @@ export function eventConfigOf(config: TaskConfig): CtsEventConfig {
 }
 
 /**
- * The error an event keeps for a failed execution. A retried run reports
- * only its retries, newest first, as CTS's `retry.Do` wraps them (the first
- * try's error is dropped): `retry attempt #2 failed '…': retry attempt #1 failed '…'`.
+ * The error an event keeps for a failed execution: the driver's error as is
+ * (`checkApply` stores `storedErr`, not the "could not apply changes" wrapper
+ * it returns). A retried run reports only its retries, newest first, as CTS's
+ * `retry.Do` wraps them (the first try's error is dropped):
+ * `retry attempt #2 failed '…': retry attempt #1 failed '…'`.
  */
-export function eventFailureMessage(execution: Execution, taskName: string): string | undefined {
-  const failures = execution.attempts.map((attempt) =>
-    attempt.failureMessage === undefined
-      ? undefined
-      : applyFailedMessage(taskName, attempt.failureMessage),
-  );
+export function eventFailureMessage(execution: Execution): string | undefined {
+  const failures = execution.attempts.map((attempt) => attempt.failureMessage);
   if (execution.attempts.length <= 1) return failures[0] ?? execution.failureMessage;
   return failures
     .slice(1)
@@ -68,7 +66,7 @@ export const ctsEventPolicy: EventPolicy = (execution, task) => {
   }
   return {
     details: eventConfigOf(config),
-    failureMessage: eventFailureMessage(execution, config.name),
+    failureMessage: eventFailureMessage(execution),
   };
 };
 

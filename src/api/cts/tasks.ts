@@ -11,7 +11,6 @@ import { readBodyText } from '../shared/read-body.ts';
 import type { CtsAppContext } from './context.ts';
 import { eventConfigOf, toEngineTask } from './cts-engine.ts';
 import {
-  applyFailedMessage,
   MESSAGE_BODY_TOO_LARGE,
   MESSAGE_INSPECT_DISABLED_PLAN,
   MESSAGE_PATCH_NO_TASK_NAME,
@@ -130,13 +129,9 @@ export async function createTask(
         retry: null,
       });
       const finished = await app.engine.runner.whenFinished(execution.id);
-      if (finished.phase !== 'succeeded') {
-        return sendError(
-          500,
-          applyFailedMessage(config.name, finished.failureMessage ?? ''),
-          requestId,
-        );
-      }
+      // `runTask` returns the driver's error unwrapped.
+      if (finished.phase !== 'succeeded')
+        return sendError(500, finished.failureMessage ?? '', requestId);
       const task = app.engine.tasks.create(input);
       app.engine.status.record({
         taskId: task.id,
@@ -232,7 +227,9 @@ export async function legacyTaskHandler(
 
   if (run === 'inspect') return inspectUpdate(app, requestId, task, enabled);
   try {
-    app.engine.tasks.update(task.id, { enabled }, { rejectIfActive: true });
+    // `TaskUpdate` stores the config with the new `enabled`, so GET /v1/tasks shows it.
+    const spec: TaskConfig = { ...(task.spec as TaskConfig), enabled };
+    app.engine.tasks.update(task.id, { enabled, spec }, { rejectIfActive: true });
   } catch (error) {
     if (isEngineError(error, 'busy'))
       return sendError(500, taskActiveUpdateMessage(name), requestId);
@@ -256,9 +253,9 @@ export async function legacyTaskHandler(
   }
   const execution = app.engine.scheduler.runNow(task.id);
   const finished = await app.engine.runner.whenFinished(execution.id);
-  if (finished.phase !== 'succeeded') {
-    return sendError(500, applyFailedMessage(name, finished.failureMessage ?? ''), requestId);
-  }
+  // `TaskUpdate` returns the driver's `UpdateTask` error unwrapped.
+  if (finished.phase !== 'succeeded')
+    return sendError(500, finished.failureMessage ?? '', requestId);
   return jsonResponse(200, {});
 }
 

@@ -53,6 +53,10 @@ function taskFromHcl(block: HclObject): TaskRequestTask {
     task.module = block.source;
     delete task.source;
   }
+  // Config-file-only settings the API schema has no field for (files on the
+  // daemon's disk); passing them on would make seeding fail with "unsupported".
+  delete task.variable_files;
+  delete task.working_dir;
   return task as unknown as TaskRequestTask;
 }
 

@@ -92,13 +92,15 @@ export function createTerraformModel(options: TerraformModelOptions): TerraformM
     async runStep({ task, mode, clock, signal }): Promise<CtsRunOutput> {
       const config = task.spec as TaskConfig;
       const outcome = options.outcomes.take(config.name);
-      if (outcome.durationMs !== undefined && outcome.durationMs > 0)
-        await sleep(clock, outcome.durationMs, signal);
-      // Rendered at run time: a run always sees the latest data (research/cts.md §4.3).
+      // Rendered when the run starts: a run always sees the latest data
+      // (research/cts.md §4.3), and changes made while Terraform works are
+      // left for the follow-up run (§6), as CTS renders before it applies.
       const resources = resourcesOf({
         ...renderTask(config, options.catalog).input,
         ...config.variables,
       });
+      if (outcome.durationMs !== undefined && outcome.durationMs > 0)
+        await sleep(clock, outcome.durationMs, signal);
       const diff = diffInputs(applied.get(task.id), resources);
       const changesPresent =
         outcome.changesPresent ?? diff.add.length + diff.change.length + diff.destroy.length > 0;
