@@ -471,7 +471,7 @@ export function runCtsContract(options: CtsContractOptions): void {
       it('an apply failure → 500 with the error, and no task', async () => {
         control().cts.script('t', { success: false, error: 'apply exploded' });
         const result = await api('POST', '/v1/tasks?run=now', json(taskBody('t')));
-        expectJson(result, 500, sendErrorBody('apply exploded'));
+        expectJson(result, 500, sendErrorBody("error tf-apply for 't': apply exploded"));
         await expectGone('t');
         expectJson(await api('GET', '/v1/tasks'), 200, '{"request_id":"<id>","tasks":[]}');
         // The name is free again.
@@ -956,11 +956,13 @@ export function runCtsContract(options: CtsContractOptions): void {
         expectJson(
           await patch('t', { enabled: true }, '?run=now'),
           500,
-          sendErrorBody('no credentials'),
+          sendErrorBody("error tf-apply for 't': no credentials"),
         );
         const status = await statusOf('t');
         expect(status).toMatchObject({ enabled: true, status: 'errored' });
-        expect(status.events?.map((event) => event.error)).toEqual([{ message: 'no credentials' }]);
+        expect(status.events?.map((event) => event.error)).toEqual([
+          { message: "error tf-apply for 't': no credentials" },
+        ]);
       });
 
       it('without run: no event; the task runs on the next trigger', async () => {
@@ -1045,11 +1047,11 @@ export function runCtsContract(options: CtsContractOptions): void {
         await runs('t', [false, false, false, false, false, false, false]);
         const events = await eventsOf('t');
         expect(events.map((event) => event.error?.message)).toEqual([
-          'failure 6',
-          'failure 5',
-          'failure 4',
-          'failure 3',
-          'failure 2',
+          "error tf-apply for 't': failure 6",
+          "error tf-apply for 't': failure 5",
+          "error tf-apply for 't': failure 4",
+          "error tf-apply for 't': failure 3",
+          "error tf-apply for 't': failure 2",
         ]);
         expect(events.every((event) => event.success === false)).toBe(true);
       });

@@ -353,7 +353,9 @@ describe('the control API over HTTP', () => {
     });
     const failed = await api('PATCH', '/v1/tasks/t?run=now', { enabled: true });
     expect(failed.status).toBe(500);
-    expect(parse<{ error: { message: string } }>(failed).error.message).toBe('boom');
+    expect(parse<{ error: { message: string } }>(failed).error.message).toBe(
+      "error tf-apply for 't': boom",
+    );
     expectJson(
       await api('PATCH', '/v1/tasks/t?run=inspect', { enabled: true }),
       200,
@@ -362,7 +364,9 @@ describe('the control API over HTTP', () => {
     expect(await control('GET', '/cts/outcomes')).toEqual({ pending: {} });
     await control('PUT', '/cts/outcomes/default', { success: false, error: 'always' });
     const again = await api('PATCH', '/v1/tasks/t?run=now', { enabled: true });
-    expect(parse<{ error: { message: string } }>(again).error.message).toBe('always');
+    expect(parse<{ error: { message: string } }>(again).error.message).toBe(
+      "error tf-apply for 't': always",
+    );
     expect((await api('POST', '/_taskport/cts/outcomes', { task: 't' })).status).toBe(400);
     expect((await api('POST', '/_taskport/cts/outcomes', { outcomes: [] })).status).toBe(400);
   });

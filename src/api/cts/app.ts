@@ -8,6 +8,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { DEFAULT_BUFFER_PERIOD } from './buffer-period.ts';
 import type { CtsAppContext } from './context.ts';
 import { CTS_SCOPE } from './cts-engine.ts';
+import { type CtsLeadership, clusterStatusResponse, leadershipGuard } from './ha/leadership.ts';
 import { MESSAGE_HA_NOT_AVAILABLE } from './messages.ts';
 import { newRequestId } from './request-id.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './request-validator.ts';
@@ -47,6 +48,13 @@ export interface CtsApiOptions {
    * @default 1 MiB
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Serve as a member of a CTS Enterprise HA cluster: as a follower, answer
+   * the task and status routes with the redirect 400, and answer
+   * `GET /v1/status/cluster` with the cluster instead of 405.
+   * @default undefined (no cluster)
+   */
+  readonly leadership?: CtsLeadership;
 }
 
 const CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -98,9 +106,17 @@ export function ctsApi(options: CtsApiOptions): Hono {
     }
     for (const [name, value] of Object.entries(CORS_HEADERS)) c.res.headers.set(name, value);
   });
+  const { leadership } = options;
+  // The enterprise interceptor, after CORS and ahead of every /v1 route.
+  if (leadership !== undefined)
+    app.use('/v1/*', leadershipGuard(leadership, { maxBodyBytes: context.maxBodyBytes }));
 
   app.get('/v1/health', () => jsonResponse(200, {}));
-  app.get('/v1/status/cluster', () => sendError(405, MESSAGE_HA_NOT_AVAILABLE, newRequestId()));
+  app.get('/v1/status/cluster', () =>
+    leadership === undefined
+      ? sendError(405, MESSAGE_HA_NOT_AVAILABLE, newRequestId())
+      : clusterStatusResponse(leadership.cluster(), newRequestId()),
+  );
 
   app.get('/v1/tasks', () => listTasks(context, newRequestId()));
   app.post('/v1/tasks', (c) => createTask(context, c, newRequestId()));

@@ -205,6 +205,19 @@ export function includeUnsupportedMessage(value: string): string {
 export const MESSAGE_HA_NOT_AVAILABLE =
   'this endpoint is only available with high availability configured';
 
+/** A follower that cannot tell who leads (CTS Enterprise HA, error-messages page). */
+export const MESSAGE_REDIRECT_TO_LEADER = 'redirect requests to leader';
+
+/**
+ * A follower's 400 (CTS Enterprise HA): `redirect requests to leader`, then
+ * `'<id>'` when the leader is known, then `at <address>` when it advertises one.
+ */
+export function redirectToLeaderMessage(leaderId?: string, address?: string): string {
+  if (leaderId === undefined) return MESSAGE_REDIRECT_TO_LEADER;
+  const named = `${MESSAGE_REDIRECT_TO_LEADER} '${leaderId}'`;
+  return address === undefined ? named : `${named} at ${address}`;
+}
+
 /** 503 body of an unhealthy checker. */
 export function unhealthyMessage(cause: string): string {
   return `CTS is not healthy: ${cause}`;
@@ -320,3 +333,8 @@ export const MESSAGE_AGENT_POOL_REQUIRED =
 /** A pool without agent mode. */
 export const MESSAGE_AGENT_POOL_WITHOUT_AGENT_MODE =
   "agent pool configured when execution mode is not 'agent'";
+
+/** PATCH `run=inspect` when the plan fails (`driver/terraform.go` UpdateTask). */
+export function inspectUpdateFailedMessage(name: string, error: string): string {
+  return `Error updating task '${name}'. Unable to inspect task: ${error}`;
+}

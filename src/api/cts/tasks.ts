@@ -11,6 +11,7 @@ import { readBodyText } from '../shared/read-body.ts';
 import type { CtsAppContext } from './context.ts';
 import { eventConfigOf, toEngineTask } from './cts-engine.ts';
 import {
+  inspectUpdateFailedMessage,
   MESSAGE_BODY_TOO_LARGE,
   MESSAGE_INSPECT_DISABLED_PLAN,
   MESSAGE_PATCH_NO_TASK_NAME,
@@ -268,8 +269,13 @@ async function inspectUpdate(
 ): Promise<Response> {
   if (!enabled) return jsonResponse(200, { inspect: { changes_present: false, plan: '' } });
   const execution = await app.engine.inspect(task.id);
-  if (execution.phase !== 'succeeded')
-    return sendError(500, messageOf(execution.failureMessage), requestId);
+  if (execution.phase !== 'succeeded') {
+    return sendError(
+      500,
+      inspectUpdateFailedMessage(task.name, messageOf(execution.failureMessage)),
+      requestId,
+    );
+  }
   const output = ctsRunOutputOf(execution.output);
   return jsonResponse(200, {
     inspect: { changes_present: output.changesPresent, plan: output.plan },

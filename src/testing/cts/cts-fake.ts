@@ -11,6 +11,7 @@ import type { EffectiveBufferPeriod } from '../../api/cts/types.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { connectCatalogTriggers } from './catalog-triggers.ts';
+import type { CtsClusterOptions } from './cluster/options.ts';
 import { ConsulCatalog } from './consul-catalog.ts';
 import { ScriptedOutcomes } from './scripted-outcomes.ts';
 import { createTerraformModel } from './terraform-model.ts';
@@ -21,6 +22,12 @@ export interface CtsFakeOptions {
   readonly enterprise?: boolean;
   /** The daemon's global buffer period. @default enabled, 5 s, 20 s */
   readonly globalBufferPeriod?: EffectiveBufferPeriod;
+  /**
+   * Serve a CTS Enterprise HA cluster instead of one instance: each member on
+   * its own port, one leader, failover through the control API (implies
+   * `enterprise`). `createCtsFake` ignores it; the fake server builds the cluster.
+   */
+  readonly cluster?: CtsClusterOptions;
 }
 
 /** The parts of one simulated CTS daemon. */

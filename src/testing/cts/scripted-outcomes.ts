@@ -8,7 +8,7 @@
 export interface ScriptedOutcome {
   /** @default true */
   readonly success?: boolean;
-  /** The error a failed run reports. @default 'terraform apply failed' */
+  /** Terraform's error for a failed run; the driver reports it as `error tf-apply for '<task>': <error>` (`tf-plan` for inspects). @default 'terraform apply failed' */
   readonly error?: string;
   /** How long the run takes, in ms of the engine's clock. @default 0 */
   readonly durationMs?: number;

@@ -105,7 +105,13 @@ export function createTerraformModel(options: TerraformModelOptions): TerraformM
       const changesPresent =
         outcome.changesPresent ?? diff.add.length + diff.change.length + diff.destroy.length > 0;
       const plan = outcome.plan ?? planText(config.name, diff);
-      if (outcome.success === false) throw new Error(outcome.error ?? 'terraform apply failed');
+      if (outcome.success === false) {
+        // The driver wraps Terraform's error (`driver/terraform.go`: errors.Wrap).
+        const step = mode === 'apply' ? 'tf-apply' : 'tf-plan';
+        throw new Error(
+          `error ${step} for '${config.name}': ${outcome.error ?? `terraform ${mode} failed`}`,
+        );
+      }
       if (mode === 'apply') applied.set(task.id, resources);
       return { changesPresent, plan };
     },

@@ -227,7 +227,11 @@ describe('api/task_update_test.go', () => {
     await create('task');
     expectJson(await patch('task', { enabled: true }, '?run=now'), 200, '{}');
     fake.control.cts.script('task', { success: false, error: 'apply err' });
-    expectJson(await patch('task', { enabled: true }, '?run=now'), 500, sendErrorBody('apply err'));
+    expectJson(
+      await patch('task', { enabled: true }, '?run=now'),
+      500,
+      sendErrorBody("error tf-apply for 'task': apply err"),
+    );
   });
 
   it.each<[unknown, boolean]>([
@@ -527,7 +531,7 @@ describe('e2e/command_test.go and tasks_test.go', () => {
     expectJson(
       await api('POST', '/v1/tasks?run=now', json(taskBody('t'))),
       500,
-      sendErrorBody('bad module'),
+      sendErrorBody("error tf-apply for 't': bad module"),
     );
     expectJson(await api('GET', '/v1/tasks'), 200, EMPTY_LIST);
     expectJson(await api('GET', '/v1/status/tasks'), 200, '{}');
@@ -618,7 +622,10 @@ describe('retries (controller/condition_monitor.go, retry/retry.go)', () => {
     const status = await statusOf('t');
     expect(status.status).toBe('errored');
     expect(status.events?.map((event) => event.error)).toEqual([
-      { message: "retry attempt #2 failed 'third': retry attempt #1 failed 'second'" },
+      {
+        message:
+          "retry attempt #2 failed 'error tf-apply for 't': third': retry attempt #1 failed 'error tf-apply for 't': second'",
+      },
     ]);
     expect(fake.control.cts.pendingOutcomes()).toEqual({});
   });
@@ -637,7 +644,7 @@ describe('retries (controller/condition_monitor.go, retry/retry.go)', () => {
     expectJson(
       await api('POST', '/v1/tasks?run=now', json(taskBody('t'))),
       500,
-      sendErrorBody('once'),
+      sendErrorBody("error tf-apply for 't': once"),
     );
     expectJson(await api('GET', '/v1/tasks/t'), 404, sendErrorBody(NOT_FOUND('t')));
     expect(fake.control.cts.pendingOutcomes()).toEqual({ t: [{ success: true }] });
@@ -646,9 +653,13 @@ describe('retries (controller/condition_monitor.go, retry/retry.go)', () => {
   it('PATCH run=now is not retried: one failed event', async () => {
     await create('t');
     fake.control.cts.script('t', { success: false, error: 'once' });
-    expectJson(await patch('t', { enabled: true }, '?run=now'), 500, sendErrorBody('once'));
+    expectJson(
+      await patch('t', { enabled: true }, '?run=now'),
+      500,
+      sendErrorBody("error tf-apply for 't': once"),
+    );
     expect((await statusOf('t')).events?.map((event) => event.error)).toEqual([
-      { message: 'once' },
+      { message: "error tf-apply for 't': once" },
     ]);
   });
 });
