@@ -11,6 +11,11 @@ import {
   bufferPeriodSettingsFromRequest,
   finalizeGlobalBufferPeriod,
 } from './api/cts/buffer-period.ts';
+import {
+  CLUSTER_USAGE,
+  clusterOptionsFromCli,
+  describeMembers,
+} from './testing/cts/cluster/cli.ts';
 import { parseCtsConfig } from './testing/cts/config-file.ts';
 import { startFakeServer } from './testing/fake-server.ts';
 
@@ -27,7 +32,7 @@ Options:
                      they run once, in order, before the server answers triggers
   --virtual-clock    time moves only through POST /_taskport/clock/advance
   --enterprise       serve as CTS Enterprise (accept terraform_version, terraform_cloud_workspace)
-  --automations <file>
+${CLUSTER_USAGE}  --automations <file>
                      seed an Ona environment's tasks from an automations.yaml file
   --environment <id> the id of that Ona environment (created if needed; default: a new one)
   -h, --help         show this help
@@ -42,6 +47,10 @@ async function serve(argv: string[]): Promise<void> {
       config: { type: 'string' },
       'virtual-clock': { type: 'boolean', default: false },
       enterprise: { type: 'boolean', default: false },
+      'cluster-members': { type: 'string' },
+      'cluster-name': { type: 'string' },
+      'cluster-port': { type: 'string' },
+      'cluster-session-ttl': { type: 'string' },
       automations: { type: 'string' },
       environment: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -55,6 +64,7 @@ async function serve(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0–65535, got ${values.port}`);
+  const cluster = clusterOptionsFromCli(values, port);
   const config =
     values.config === undefined
       ? undefined
@@ -65,6 +75,7 @@ async function serve(argv: string[]): Promise<void> {
     clock: values['virtual-clock'] ? 'virtual' : 'real',
     cts: {
       enterprise: values.enterprise,
+      cluster,
       globalBufferPeriod:
         config?.bufferPeriod === undefined
           ? undefined
@@ -92,6 +103,7 @@ async function serve(argv: string[]): Promise<void> {
     );
   }
   process.stdout.write(`taskport fake server listening on ${server.url}\n`);
+  if (cluster !== undefined) process.stdout.write(describeMembers(server.control.ctsCluster));
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
   };

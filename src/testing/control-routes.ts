@@ -6,6 +6,7 @@
 import { type Context, Hono } from 'hono';
 import ctsOpenApi from '../api/cts/openapi.json' with { type: 'json' };
 import type { FakeControl, SeedInput } from './control.ts';
+import { clusterRoutes } from './cts/cluster/routes.ts';
 import type { HealthStatus, ServiceRegistration } from './cts/consul-catalog.ts';
 import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
 
@@ -138,6 +139,11 @@ export function controlRoutes(control: FakeControl): Hono {
     control.cts.setDefaultOutcome((await jsonBody(c)) as ScriptedOutcome);
     return c.json({});
   });
+
+  routes.route(
+    '/cts/cluster',
+    clusterRoutes(() => control.ctsCluster),
+  );
 
   // A sub-app's notFound is ignored once mounted, so the catch-all is a
   // route; it must stay the last one registered.

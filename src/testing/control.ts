@@ -7,6 +7,7 @@
 import type { TaskRequestTask } from '../api/cts/types.ts';
 import type { Clock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
+import { CtsCluster } from './cts/cluster/cluster.ts';
 import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
 import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
 import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
@@ -79,6 +80,7 @@ export class FakeControl {
   readonly #tfcOptions: TfcFakeOptions;
   readonly #onaOptions: OnaFakeOptions;
   #cts: CtsFake | undefined;
+  #ctsCluster: CtsCluster | undefined;
   #tfc: TfcFake | undefined;
   #ona: OnaFake | undefined;
 
@@ -89,9 +91,7 @@ export class FakeControl {
     this.#ctsOptions = options.cts ?? {};
     this.#tfcOptions = options.tfc ?? {};
     this.#onaOptions = options.ona ?? {};
-    this.#cts = this.dialects.includes('cts')
-      ? createCtsFake(this.clock, this.#ctsOptions)
-      : undefined;
+    this.#cts = this.dialects.includes('cts') ? this.#newCtsFake() : undefined;
     this.#tfc = this.dialects.includes('tfc')
       ? createTfcFake(this.clock, this.#tfcOptions)
       : undefined;
@@ -163,10 +163,16 @@ export class FakeControl {
       await this.#tfc?.whenIdle();
       // Engines on a virtual clock are tracked by it; on a real one, wait for each.
       if (this.clock instanceof VirtualClock) await this.clock.runUntilIdle();
-      else await Promise.all([this.#cts?.engine.whenIdle(), this.#ona?.whenIdle()]);
+      else
+        await Promise.all([
+          this.#cts?.engine.whenIdle(),
+          this.#ctsCluster?.whenIdle(),
+          this.#ona?.whenIdle(),
+        ]);
       if (
         (this.#tfc?.isIdle() ?? true) &&
         (this.#cts?.engine.isIdle() ?? true) &&
+        (this.#ctsCluster?.isIdle() ?? true) &&
         (this.#ona?.isIdle() ?? true)
       ) {
         return;
@@ -181,8 +187,10 @@ export class FakeControl {
 
   /** Forgets every task, event, run, scripted outcome, service, key and journal entry. */
   async reset(): Promise<void> {
-    const previous = [this.#cts, this.#tfc, this.#ona];
-    if (this.#cts !== undefined) this.#cts = createCtsFake(this.clock, this.#ctsOptions);
+    // A cluster resets in place: its members keep their ports.
+    const previous = [this.#ctsCluster === undefined ? this.#cts : undefined, this.#tfc, this.#ona];
+    if (this.#ctsCluster !== undefined) await this.#ctsCluster.reset();
+    else if (this.#cts !== undefined) this.#cts = createCtsFake(this.clock, this.#ctsOptions);
     if (this.#tfc !== undefined) this.#tfc = createTfcFake(this.clock, this.#tfcOptions);
     if (this.#ona !== undefined) this.#ona = createOnaFake(this.clock, this.#onaOptions);
     await Promise.all(previous.map((fake) => fake?.close()));
@@ -228,6 +236,34 @@ export class FakeControl {
       setDefaultOutcome: (outcome) => fake.outcomes.setDefault(outcome),
       pendingOutcomes: () => fake.outcomes.pending(),
     };
+  }
+
+  /** Whether the CTS dialect is a simulated HA cluster (`cts.cluster`). */
+  get isCtsCluster(): boolean {
+    return this.#ctsCluster !== undefined;
+  }
+
+  /** The simulated CTS Enterprise HA cluster; throws unless started with `cts.cluster`. */
+  get ctsCluster(): CtsCluster {
+    if (this.#ctsCluster === undefined) {
+      throw new Error(
+        "taskport: this fake server does not simulate a CTS cluster; start it with cts: { cluster: { name: '…', members: 3 } }.",
+      );
+    }
+    return this.#ctsCluster;
+  }
+
+  /** A single CTS daemon, or with `cts.cluster` the cluster's view (the leader's API). */
+  #newCtsFake(): CtsFake {
+    const { cluster, globalBufferPeriod } = this.#ctsOptions;
+    if (cluster === undefined) return createCtsFake(this.clock, this.#ctsOptions);
+    this.#ctsCluster = new CtsCluster({
+      clock: this.clock,
+      cluster,
+      globalBufferPeriod,
+      journal: this.journal,
+    });
+    return this.#ctsCluster.fake;
   }
 
   /** Stops every dialect's timers and runs. */

@@ -39,6 +39,14 @@ export interface FakeServer extends AsyncDisposable {
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const { app, control } = createFakeApp(options);
   const server = await listen(app, { host: options.host, port: options.port });
+  if (control.isCtsCluster) {
+    // Each member of a simulated CTS cluster listens on its own port.
+    await control.ctsCluster.listen(listen, { host: options.host }).catch(async (error) => {
+      await server.close();
+      await control.close();
+      throw error;
+    });
+  }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {

@@ -14,6 +14,14 @@ export type {
   SeedInput,
 } from './control.ts';
 export { ALL_DIALECTS, FakeControl } from './control.ts';
+export type {
+  CtsClusterMemberInfo,
+  CtsClusterSnapshot,
+  CtsClusterTransition,
+  CtsMemberState,
+} from './cts/cluster/cluster.ts';
+export { CtsCluster, CtsClusterError } from './cts/cluster/cluster.ts';
+export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
 export type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
 export { ConsulCatalog } from './cts/consul-catalog.ts';
 export type { CtsFakeOptions } from './cts/cts-fake.ts';

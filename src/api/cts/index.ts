@@ -24,6 +24,13 @@ export {
   toEngineTask,
 } from './cts-engine.ts';
 export { formatGoDuration, parseGoDuration } from './go-duration.ts';
+export type {
+  CtsClusterMember,
+  CtsClusterView,
+  CtsLeaderInfo,
+  CtsLeadership,
+  CtsRedirectOptions,
+} from './ha/leadership.ts';
 export type { CtsRunOutput } from './run-output.ts';
 export { ctsRunOutputOf } from './run-output.ts';
 export { finalizeTask, validateTask } from './task-config.ts';

@@ -40,6 +40,7 @@ import { createTerraformModel, type TerraformModel } from '../terraform-model.ts
 import { adoptStoredTasks } from './adopt.ts';
 import {
   CLUSTER_DEFAULTS,
+  type CtsClusterMemberOptions,
   type CtsClusterOptions,
   type CtsMemberStopOptions,
   defaultMemberId,
@@ -160,7 +161,7 @@ interface Member {
   downSinceMs: number | undefined;
   term: Term | undefined;
   readonly leadership: CtsLeadership;
-  followerApp: Hono;
+  readonly followerApp: Hono;
   /** The journaled app its port serves. */
   readonly serverApp: Hono;
 }
@@ -453,13 +454,15 @@ export class CtsCluster {
   // Internals
   // -------------------------------------------------------------------------
 
-  #createMember(
-    setting: NonNullable<Exclude<CtsClusterOptions['members'], number>>[number],
-    index: number,
-  ): Member {
-    const id = setting.id ?? defaultMemberId(index);
-    const member = {
-      id,
+  #createMember(setting: CtsClusterMemberOptions, index: number): Member {
+    const leadership: CtsLeadership = {
+      isLeader: () => member.term !== undefined,
+      leader: () => this.#leaderInfo(),
+      cluster: () => this.#clusterView(),
+      redirect: this.#options.redirect,
+    };
+    const member: Member = {
+      id: setting.id ?? defaultMemberId(index),
       serviceName: setting.serviceName ?? this.#options.serviceName,
       addressSetting: setting.address,
       requestedPort: setting.port ?? 0,
@@ -470,21 +473,12 @@ export class CtsCluster {
       healthyFromMs: this.clock.now(),
       downSinceMs: undefined,
       term: undefined,
-    } as Omit<Member, 'leadership' | 'followerApp' | 'serverApp'> & {
-      leadership?: CtsLeadership;
-      followerApp?: Hono;
-      serverApp?: Hono;
+      leadership,
+      followerApp: this.#followerApp(leadership),
+      serverApp: new Hono(),
     };
-    const leadership: CtsLeadership = {
-      isLeader: () => member.term !== undefined,
-      leader: () => this.#leaderInfo(),
-      cluster: () => this.#clusterView(),
-      redirect: this.#options.redirect,
-    };
-    member.leadership = leadership;
-    member.followerApp = this.#followerApp(leadership);
-    member.serverApp = this.#serverApp(member as Member);
-    return member as Member;
+    this.#routeServerApp(member);
+    return member;
   }
 
   #followerApp(leadership: CtsLeadership): Hono {
@@ -497,9 +491,8 @@ export class CtsCluster {
   }
 
   /** What a member's port serves: its API (leader or follower), journaled; 503 once it failed. */
-  #serverApp(member: Member): Hono {
-    const app = new Hono();
-    app.all('*', async (c) => {
+  #routeServerApp(member: Member): void {
+    member.serverApp.all('*', async (c) => {
       const atMs = this.clock.now();
       const request = c.req.raw;
       const body =
@@ -524,7 +517,6 @@ export class CtsCluster {
       this.#journal?.record(entry);
       return response;
     });
-    return app;
   }
 
   async #listenOn(member: Member): Promise<void> {
@@ -724,9 +716,9 @@ export class CtsCluster {
     };
     member.term = term;
 
-    const pass = this.#catchUp(member, term, adopted).catch((error: unknown) =>
-      engine.events.emit('engine:error', error),
-    );
+    const pass = this.#catchUp(member, term, adopted).catch((error: unknown) => {
+      engine.events.emit('engine:error', error);
+    });
     this.#pending.add(pass);
     void pass.finally(() => this.#pending.delete(pass));
   }
