@@ -3,32 +3,13 @@
  * {@link FakeControl}'s methods, as JSON, for clients in other languages.
  */
 
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import ctsOpenApi from '../api/cts/openapi.json' with { type: 'json' };
 import type { FakeControl, SeedInput } from './control.ts';
+import { ControlInputError, jsonBody } from './control-input.ts';
 import { clusterRoutes } from './cts/cluster/routes.ts';
 import type { HealthStatus, ServiceRegistration } from './cts/consul-catalog.ts';
 import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
-
-/** A control request that cannot be carried out. */
-class ControlInputError extends Error {
-  override readonly name = 'ControlInputError';
-}
-
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ControlInputError('the body is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ControlInputError('the body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
-}
 
 function expectNumber(body: Record<string, unknown>, key: string): number {
   const value = body[key];

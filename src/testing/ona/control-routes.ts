@@ -3,38 +3,14 @@
  * operations as {@link OnaControl}, as JSON.
  */
 
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { OnaError } from '../../api/ona/connect.ts';
 import { TRIGGER_KEYS } from '../../api/ona/schema.ts';
 import type { TriggerName } from '../../api/ona/types.ts';
+import { ControlInputError, jsonBody, optionalString } from '../control-input.ts';
 import { AutomationsFileError } from './automations-file.ts';
 import type { OnaControl } from './ona-fake.ts';
 import type { OnaOutcome } from './scripted-executor.ts';
-
-class ControlInputError extends Error {
-  override readonly name = 'ControlInputError';
-}
-
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ControlInputError('the body is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ControlInputError('the body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
-}
-
-function optionalString(value: unknown, key: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ControlInputError(`\`${key}\` must be a string`);
-  return value;
-}
 
 /**
  * The control routes of an Ona fake:

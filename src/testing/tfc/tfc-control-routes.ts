@@ -3,15 +3,11 @@
  * the same operations as {@link TfcControl}, as JSON.
  */
 
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import type { TfcSettings } from '../../api/tfc/settings.ts';
 import type { TfcEntitlements, WebhookDelivery } from '../../api/tfc/types.ts';
+import { ControlInputError, jsonBody } from '../control-input.ts';
 import type { TfcControl } from './tfc-control.ts';
-
-/** A control request that cannot be carried out. */
-class TfcControlInputError extends Error {
-  override readonly name = 'TfcControlInputError';
-}
 
 /** What the routes need beyond the control surface. */
 export interface TfcControlRoutesOptions {
@@ -19,25 +15,10 @@ export interface TfcControlRoutesOptions {
   readonly learnBaseUrl: (url: string) => void;
 }
 
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new TfcControlInputError('the body is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TfcControlInputError('the body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
-}
-
 function requireString(body: Record<string, unknown>, key: string): string {
   const value = body[key];
   if (typeof value !== 'string' || value === '') {
-    throw new TfcControlInputError(`\`${key}\` must be a non-empty string`);
+    throw new ControlInputError(`\`${key}\` must be a non-empty string`);
   }
   return value;
 }
@@ -45,7 +26,7 @@ function requireString(body: Record<string, unknown>, key: string): string {
 function optionalString(body: Record<string, unknown>, key: string): string | undefined {
   const value = body[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new TfcControlInputError(`\`${key}\` must be a string`);
+  if (typeof value !== 'string') throw new ControlInputError(`\`${key}\` must be a string`);
   return value;
 }
 
@@ -98,7 +79,7 @@ export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesO
       organizations !== 'all' &&
       !(Array.isArray(organizations) && organizations.every((item) => typeof item === 'string'))
     ) {
-      throw new TfcControlInputError("`organizations` must be 'all' or an array of names");
+      throw new ControlInputError("`organizations` must be 'all' or an array of names");
     }
     const token = control.createToken({
       token: optionalString(body, 'token'),
@@ -122,7 +103,7 @@ export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesO
   routes.post('/runs', async (c) => {
     const body = await jsonBody(c);
     if (body.speculative !== undefined && typeof body.speculative !== 'boolean') {
-      throw new TfcControlInputError('`speculative` must be a boolean');
+      throw new ControlInputError('`speculative` must be a boolean');
     }
     const run = control.startRun({
       workspaceId: requireString(body, 'workspaceId'),
@@ -159,7 +140,7 @@ export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesO
   routes.get('/webhooks', (c) => {
     const kind = c.req.query('kind');
     if (kind !== undefined && kind !== 'verification' && kind !== 'run-task') {
-      throw new TfcControlInputError("`kind` must be 'verification' or 'run-task'");
+      throw new ControlInputError("`kind` must be 'verification' or 'run-task'");
     }
     return c.json({
       webhooks: control.webhooks({
@@ -192,7 +173,7 @@ export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesO
     c.json({ error: `taskport: no tfc control route ${c.req.method} ${c.req.path}` }, 404),
   );
   routes.onError((error, c) => {
-    const status = error instanceof TfcControlInputError || error instanceof TypeError ? 400 : 500;
+    const status = error instanceof ControlInputError || error instanceof TypeError ? 400 : 500;
     return c.json({ error: error.message }, status);
   });
   return routes;
