@@ -21,9 +21,15 @@ export function openWindow(period: BufferPeriod, nowMs: number): BufferWindow {
 /**
  * The fire time after a further change at `nowMs`: snooze to `min` from now
  * while that stays before the deadline, else to the deadline itself; a window
- * already at its deadline is left as it is (hcat's `tick`).
+ * already at its deadline is left as it is (hcat's `tick`). It never moves
+ * the fire time earlier. Takes the window and period as they are, so a caller
+ * can pass one record that is both, without allocating.
  */
-export function snoozedFireAt(window: BufferWindow, period: BufferPeriod, nowMs: number): number {
+export function snoozedFireAt(
+  window: Readonly<BufferWindow>,
+  period: Pick<BufferPeriod, 'minMs'>,
+  nowMs: number,
+): number {
   const snoozed = nowMs + period.minMs;
   if (snoozed < window.deadlineMs) return snoozed;
   if (window.deadlineMs - nowMs > 0) return window.deadlineMs;

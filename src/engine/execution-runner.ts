@@ -371,7 +371,11 @@ export class ExecutionRunner {
     attempt: number,
   ): Promise<string | undefined> {
     for (const step of execution.steps) this.#resetStep(step);
-    const limit = pLimit(this.#deps.stepConcurrency);
+    // Without a step limit, p-limit would only add a queue per plan.
+    const limit: (work: () => Promise<string | undefined>) => Promise<string | undefined> =
+      Number.isFinite(this.#deps.stepConcurrency)
+        ? pLimit(this.#deps.stepConcurrency)
+        : (work) => work();
     let failure: string | undefined;
     for (let group = 0; group < groupCount; group++) {
       const steps = execution.steps.filter((step) => step.group === group);

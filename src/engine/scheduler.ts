@@ -4,7 +4,7 @@
  * that arrive while a task runs into one follow-up run (research/cts.md §6).
  */
 
-import { BufferTimers } from './buffer-timers.ts';
+import { type BufferEntry, BufferTimers } from './buffer-timers.ts';
 import type { Clock, ClockTimer } from './clock.ts';
 import { parseCronExpression } from './cron.ts';
 import { EngineError } from './errors.ts';
@@ -32,7 +32,20 @@ export interface RunNowOptions {
   readonly timeoutMs?: number;
 }
 
-interface PendingChanges {
+/**
+ * Everything the scheduler keeps for a task that has seen a change: a copy of
+ * the task's trigger settings (refreshed on update), the pending changes, and
+ * the buffer window. One record and one Map lookup per change.
+ */
+interface ChangeState extends BufferEntry {
+  readonly taskId: string;
+  enabled: boolean;
+  deleting: boolean;
+  /** The task has a `change` trigger. */
+  changeTriggered: boolean;
+  /** The task has a buffer period (`minMs`/`maxMs`). */
+  buffered: boolean;
+  /** The latest data announced. */
   data: unknown;
   /** Changes since the task last started a run. */
   count: number;
@@ -40,20 +53,30 @@ interface PendingChanges {
   followUp: boolean;
 }
 
+/** Why a trigger may not start a run now, if it may not. */
+function skipReason(closed: boolean, deleting: boolean, enabled: boolean): SkipReason | undefined {
+  if (closed) return 'closed';
+  if (deleting) return 'deleting';
+  return enabled ? undefined : 'disabled';
+}
+
 /** The engine's scheduler. */
 export class Scheduler {
   readonly #deps: SchedulerDependencies;
-  readonly #buffers: BufferTimers;
-  readonly #changes = new Map<string, PendingChanges>();
+  readonly #buffers: BufferTimers<ChangeState>;
+  readonly #changes = new Map<string, ChangeState>();
   readonly #cronTimers = new Map<string, ClockTimer[]>();
   #closed = false;
 
   constructor(deps: SchedulerDependencies) {
     this.#deps = deps;
-    this.#buffers = new BufferTimers(deps.clock, (taskId) => this.#onBufferFired(taskId));
+    this.#buffers = new BufferTimers<ChangeState>(deps.clock, (state) =>
+      this.#onBufferFired(state),
+    );
     deps.events.on('task:created', (task) => this.#scheduleCron(task));
     deps.events.on('task:updated', (task, previous) => this.#onUpdated(task, previous));
     deps.events.on('task:deletion-requested', (task) => this.#forget(task.id));
+    deps.events.on('task:deleted', (task) => this.#changes.delete(task.id));
     deps.events.on('execution:finished', (execution) => this.#onFinished(execution));
   }
 
@@ -64,35 +87,38 @@ export class Scheduler {
    * Throws `not_found` for an unknown task.
    */
   notifyChange(taskId: string, data?: unknown): void {
-    const task = this.#deps.tasks.get(taskId);
-    const pending = this.#changes.get(taskId);
-    if (pending === undefined) this.#changes.set(taskId, { data, count: 1, followUp: false });
-    else {
-      pending.data = data;
-      pending.count++;
-    }
-    if (!task.triggers.some((trigger) => trigger.kind === 'change')) return;
-    const blocked = this.#blockedReason(task);
+    const state = this.#changes.get(taskId) ?? this.#track(this.#deps.tasks.get(taskId));
+    state.data = data;
+    state.count++;
+    // A task without a change trigger keeps the data for its next run (CTS
+    // renders for scheduled tasks but never triggers them on change).
+    if (!state.changeTriggered) return;
+    const blocked = this.#blockedReason(state);
     if (blocked !== undefined) {
       this.#deps.events.emit('trigger:skipped', taskId, 'change', blocked);
       return;
     }
-    if (task.bufferPeriod === undefined) {
-      this.#requestChangeRun(task);
+    if (!state.buffered) {
+      this.#requestChangeRun(state);
       return;
     }
-    const fireAtMs = this.#buffers.tick(taskId, task.bufferPeriod);
-    this.#deps.events.emit('trigger:buffered', taskId, fireAtMs);
+    const fireAtMs = this.#buffers.tick(state);
+    // Skipped when nobody listens: this is the hot path of every change.
+    if (this.#deps.events.listenerCount('trigger:buffered') > 0) {
+      this.#deps.events.emit('trigger:buffered', taskId, fireAtMs);
+    }
   }
 
   /** When the task's open buffer period fires, if one is open. */
   bufferFireAtMs(taskId: string): number | undefined {
-    return this.#buffers.fireAtMs(taskId);
+    const state = this.#changes.get(taskId);
+    return state?.windowOpen === true ? state.fireAtMs : undefined;
   }
 
   /** Cancels the task's open buffer period without running (hcat's `BufferReset`). */
   resetBuffer(taskId: string): void {
-    this.#buffers.reset(taskId);
+    const state = this.#changes.get(taskId);
+    if (state !== undefined) this.#buffers.reset(state);
   }
 
   /**
@@ -111,10 +137,9 @@ export class Scheduler {
         details: { id: taskId, reason: 'disabled' },
       });
     }
-    const pending = this.#changes.get(taskId);
     const trigger: TriggerInfo = {
       kind: 'manual',
-      data: 'data' in options ? options.data : pending?.data,
+      data: 'data' in options ? options.data : this.#changes.get(taskId)?.data,
       firedAtMs: this.#deps.clock.now(),
       changeCount: 0,
     };
@@ -139,61 +164,88 @@ export class Scheduler {
     this.#cronTimers.clear();
   }
 
-  #blockedReason(task: Task): SkipReason | undefined {
-    if (this.#closed) return 'closed';
-    if (task.deletionRequestedAtMs !== undefined) return 'deleting';
-    if (!task.enabled) return 'disabled';
-    return undefined;
+  #track(task: Task): ChangeState {
+    const state: ChangeState = {
+      taskId: task.id,
+      enabled: task.enabled,
+      deleting: task.deletionRequestedAtMs !== undefined,
+      changeTriggered: false,
+      buffered: false,
+      minMs: 0,
+      maxMs: 0,
+      data: undefined,
+      count: 0,
+      followUp: false,
+      windowOpen: false,
+      fireAtMs: 0,
+      deadlineMs: 0,
+      keyMs: 0,
+      seq: 0,
+      heapIndex: -1,
+    };
+    this.#copySettings(state, task);
+    this.#changes.set(task.id, state);
+    return state;
   }
 
-  #onBufferFired(taskId: string): void {
-    const task = this.#deps.tasks.find(taskId);
-    if (task === undefined) return;
-    const blocked = this.#blockedReason(task);
+  #copySettings(state: ChangeState, task: Task): void {
+    state.enabled = task.enabled;
+    state.changeTriggered = task.triggers.some((trigger) => trigger.kind === 'change');
+    state.buffered = task.bufferPeriod !== undefined;
+    state.minMs = task.bufferPeriod?.minMs ?? 0;
+    state.maxMs = task.bufferPeriod?.maxMs ?? 0;
+  }
+
+  #blockedReason(state: ChangeState): SkipReason | undefined {
+    return skipReason(this.#closed, state.deleting, state.enabled);
+  }
+
+  #onBufferFired(state: ChangeState): void {
+    const blocked = this.#blockedReason(state);
     if (blocked !== undefined) {
-      this.#deps.events.emit('trigger:skipped', taskId, 'change', blocked);
+      this.#deps.events.emit('trigger:skipped', state.taskId, 'change', blocked);
       return;
     }
-    this.#requestChangeRun(task);
+    this.#requestChangeRun(state);
   }
 
-  #requestChangeRun(task: Task): void {
-    const pending = this.#changes.get(task.id) as PendingChanges;
-    if (this.#deps.runner.isActive(task.id)) {
-      pending.followUp = true;
-      this.#deps.events.emit('trigger:coalesced', task.id, 'change');
+  #requestChangeRun(state: ChangeState): void {
+    if (this.#deps.runner.isActive(state.taskId)) {
+      state.followUp = true;
+      this.#deps.events.emit('trigger:coalesced', state.taskId, 'change');
       return;
     }
-    this.#start(task, 'change', pending);
+    const task = this.#deps.tasks.find(state.taskId);
+    if (task !== undefined) this.#start(task, 'change', state);
   }
 
-  #start(task: Task, kind: TriggerKind, pending: PendingChanges | undefined): void {
+  #start(task: Task, kind: TriggerKind, state: ChangeState | undefined): void {
     const trigger: TriggerInfo = {
       kind,
-      data: pending?.data,
+      data: state?.data,
       firedAtMs: this.#deps.clock.now(),
-      changeCount: kind === 'change' ? (pending?.count ?? 0) : 0,
+      changeCount: kind === 'change' ? (state?.count ?? 0) : 0,
     };
-    if (pending !== undefined && kind === 'change') {
-      pending.count = 0;
-      pending.followUp = false;
+    if (state !== undefined && kind === 'change') {
+      state.count = 0;
+      state.followUp = false;
     }
     this.#deps.runner.start(task, { trigger });
   }
 
   #onFinished(execution: Execution): void {
     if (execution.mode !== 'apply') return;
-    const pending = this.#changes.get(execution.taskId);
-    if (pending?.followUp !== true) return;
-    const task = this.#deps.tasks.find(execution.taskId);
-    if (task === undefined || this.#deps.runner.isActive(task.id)) return;
-    const blocked = this.#blockedReason(task);
+    const state = this.#changes.get(execution.taskId);
+    if (state?.followUp !== true) return;
+    if (this.#deps.runner.isActive(state.taskId)) return;
+    const blocked = this.#blockedReason(state);
     if (blocked !== undefined) {
-      pending.followUp = false;
-      this.#deps.events.emit('trigger:skipped', task.id, 'change', blocked);
+      state.followUp = false;
+      this.#deps.events.emit('trigger:skipped', state.taskId, 'change', blocked);
       return;
     }
-    this.#start(task, 'change', pending);
+    const task = this.#deps.tasks.find(state.taskId);
+    if (task !== undefined) this.#start(task, 'change', state);
   }
 
   #onUpdated(task: Task, previous: Task): void {
@@ -201,17 +253,19 @@ export class Scheduler {
       this.#cancelCron(task.id);
       this.#scheduleCron(task);
     }
-    if (task.bufferPeriod === undefined) this.#buffers.reset(task.id);
+    const state = this.#changes.get(task.id);
+    if (state === undefined) return;
+    this.#copySettings(state, task);
+    if (!state.buffered) this.#buffers.reset(state);
   }
 
   #forget(taskId: string): void {
     this.#cancelCron(taskId);
-    this.#buffers.reset(taskId);
-    const pending = this.#changes.get(taskId);
-    if (pending !== undefined) pending.followUp = false;
-    this.#deps.events.once('task:deleted', (task) => {
-      if (task.id === taskId) this.#changes.delete(taskId);
-    });
+    const state = this.#changes.get(taskId);
+    if (state === undefined) return;
+    state.deleting = true;
+    state.followUp = false;
+    this.#buffers.reset(state);
   }
 
   #scheduleCron(task: Task): void {
@@ -244,7 +298,11 @@ export class Scheduler {
   #onCronTick(taskId: string): void {
     const task = this.#deps.tasks.find(taskId);
     if (task === undefined) return;
-    const blocked = this.#blockedReason(task);
+    const blocked = skipReason(
+      this.#closed,
+      task.deletionRequestedAtMs !== undefined,
+      task.enabled,
+    );
     if (blocked !== undefined) {
       this.#deps.events.emit('trigger:skipped', taskId, 'cron', blocked);
       return;

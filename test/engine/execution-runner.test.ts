@@ -43,6 +43,25 @@ describe('plans', () => {
     ]);
   });
 
+  it('stepConcurrency limits the steps of a group running at once', async () => {
+    const clock = new VirtualClock({ startMs: 0 });
+    const base = recordingExecutor({ durationMs: 100 });
+    const engine = createEngine({
+      clock,
+      stepConcurrency: 1,
+      executor: { plan: () => threeGroups, runStep: base.runStep },
+    });
+    engine.tasks.create({ id: 't', name: 't' });
+    engine.scheduler.runNow('t');
+    await clock.runUntilIdle();
+    expect(base.calls.map((call) => [call.stepId, call.startedAtMs])).toEqual([
+      ['prepare', 0],
+      ['left', 100],
+      ['right', 200],
+      ['finish', 300],
+    ]);
+  });
+
   it('a failing step fails the execution; its group finishes, later groups are skipped', async () => {
     const clock = new VirtualClock({ startMs: 0 });
     const base = recordingExecutor({
