@@ -2,7 +2,6 @@
  * `startFakeServer()`: the fake listening on a port, for a test suite or the CLI.
  */
 
-import { listen } from '../node.ts';
 import type { FakeControl } from './control.ts';
 import { createFakeApp, type FakeAppOptions } from './fake-app.ts';
 
@@ -38,6 +37,9 @@ export interface FakeServer extends AsyncDisposable {
  */
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const { app, control } = createFakeApp(options);
+  // Loaded on demand, so that Bun and Deno can import `taskport/testing` for
+  // `createFakeApp` without loading @hono/node-server.
+  const { listen } = await import('../node.ts');
   const server = await listen(app, { host: options.host, port: options.port });
   if (control.isCtsCluster) {
     // Each member of a simulated CTS cluster listens on its own port.

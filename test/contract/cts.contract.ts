@@ -209,20 +209,20 @@ export function runCtsContract(options: CtsContractOptions): void {
         expectJson(await api('GET', '/v1/tasks'), 200, '{"request_id":"<id>","tasks":[]}');
       });
 
-      it.each<[string, string, HttpOptions | undefined, number]>([
-        ['GET', '/v1/health', undefined, 200],
-        ['GET', '/v1/tasks', undefined, 200],
-        ['GET', '/v1/tasks/missing', undefined, 404],
-        ['POST', '/v1/tasks', { body: '{}' }, 400],
-        ['PUT', '/v1/tasks', undefined, 405],
-        ['PATCH', '/v1/tasks/missing', { body: '{"enabled":true}' }, 404],
-        ['GET', '/v1/status', undefined, 200],
-        ['GET', '/v1/status/tasks?status=nope', undefined, 400],
-        ['GET', '/v1/status/cluster', undefined, 405],
-        ['GET', '/v1/no/such/route', undefined, 404],
+      it.each<[string, string, number, HttpOptions | undefined]>([
+        ['GET', '/v1/health', 200, undefined],
+        ['GET', '/v1/tasks', 200, undefined],
+        ['GET', '/v1/tasks/missing', 404, undefined],
+        ['POST', '/v1/tasks', 400, { body: '{}' }],
+        ['PUT', '/v1/tasks', 405, undefined],
+        ['PATCH', '/v1/tasks/missing', 404, { body: '{"enabled":true}' }],
+        ['GET', '/v1/status', 200, undefined],
+        ['GET', '/v1/status/tasks?status=nope', 400, undefined],
+        ['GET', '/v1/status/cluster', 405, undefined],
+        ['GET', '/v1/no/such/route', 404, undefined],
       ])(
         '%s %s → %i carries the CORS headers and no request-id header',
-        async (method, path, init, status) => {
+        async (method, path, status, init) => {
           const result = await api(method, path, init);
           expect({ status: result.status, cors: corsOf(result) }).toEqual({ status, cors: CORS });
           expect(result.headers.get('x-request-id')).toBeNull();
