@@ -13,13 +13,16 @@ import { snoozedFireAt } from './buffer-period.ts';
 import type { Clock, ClockTimer } from './clock.ts';
 import { type HeapEntry, MinHeap } from './min-heap.ts';
 
-/** The fields a record needs to take part in buffering (the scheduler's per-task record has them). */
+/**
+ * The fields a record needs to take part in buffering (the scheduler's
+ * per-task record has them). Its window is open while it is in the heap
+ * (`heapIndex >= 0`). Times are offsets from {@link BufferTimers.baseMs}, so
+ * they stay small integers rather than boxed epoch doubles.
+ */
 export interface BufferEntry extends HeapEntry {
-  /** Whether a window is open. */
-  windowOpen: boolean;
-  /** When the window fires, if no further change comes. */
+  /** When the window fires if no further change comes (offset from the base). */
   fireAtMs: number;
-  /** The latest it may fire. */
+  /** The latest it may fire (offset from the base). */
   deadlineMs: number;
   minMs: number;
   maxMs: number;
@@ -33,10 +36,18 @@ export class BufferTimers<T extends BufferEntry> {
   #timer: ClockTimer | undefined;
   #timerAtMs = Number.POSITIVE_INFINITY;
   #seq = 0;
+  /** The epoch ms that entries' times are offsets from. */
+  readonly baseMs: number;
 
   constructor(clock: Clock, onFire: (entry: T) => void) {
     this.#clock = clock;
     this.#onFire = onFire;
+    this.baseMs = clock.now();
+  }
+
+  /** The entry's fire time in epoch ms, if its window is open. */
+  fireAtEpochMs(entry: T): number | undefined {
+    return entry.heapIndex >= 0 ? this.baseMs + entry.fireAtMs : undefined;
   }
 
   /** How many windows are open. */
@@ -44,41 +55,46 @@ export class BufferTimers<T extends BufferEntry> {
     return this.#heap.size;
   }
 
-  /** Registers a change of `entry`: opens its window or snoozes it. Returns the fire time. */
-  tick(entry: T): number {
-    const nowMs = this.#clock.now();
-    if (entry.windowOpen) {
+  /**
+   * Registers a change of `entry`: opens its window or snoozes it. Returns
+   * nothing, so the hot path boxes no epoch time; see {@link fireAtEpochMs}.
+   */
+  tick(entry: T): void {
+    const nowMs = this.#offsetNow();
+    if (entry.heapIndex >= 0) {
       entry.fireAtMs = snoozedFireAt(entry, entry, nowMs);
-      return entry.fireAtMs;
+      return;
     }
-    entry.windowOpen = true;
     entry.fireAtMs = nowMs + entry.minMs;
     entry.deadlineMs = nowMs + entry.maxMs;
     entry.keyMs = entry.fireAtMs;
     entry.seq = this.#seq++;
     this.#heap.push(entry);
     this.#arm();
-    return entry.fireAtMs;
   }
 
   /** Closes `entry`'s window without firing (hcat's `BufferReset`). */
   reset(entry: T): void {
-    if (!entry.windowOpen) return;
-    entry.windowOpen = false;
     this.#heap.remove(entry);
     // The armed timer may now be early; it re-arms itself when it fires.
   }
 
   /** Closes every window and cancels the timer. */
   clear(): void {
-    let entry = this.#heap.pop();
-    while (entry !== undefined) {
-      entry.windowOpen = false;
-      entry = this.#heap.pop();
-    }
+    this.#heap.clear();
     this.#timer?.cancel();
     this.#timer = undefined;
     this.#timerAtMs = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Now, as an offset from the base. Rounded so that it is a small integer
+   * (a V8 Smi) for the first 12 days: then the entries' time fields hold
+   * Smis and a change allocates no boxed double. Later offsets are still
+   * exact, only boxed.
+   */
+  #offsetNow(): number {
+    return Math.round(this.#clock.now() - this.baseMs);
   }
 
   #arm(): void {
@@ -88,13 +104,16 @@ export class BufferTimers<T extends BufferEntry> {
     if (this.#timer !== undefined && this.#timerAtMs <= next.keyMs) return;
     this.#timer?.cancel();
     this.#timerAtMs = next.keyMs;
-    this.#timer = this.#clock.setTimer(() => this.#fireDue(), next.keyMs - this.#clock.now());
+    this.#timer = this.#clock.setTimer(
+      () => this.#fireDue(),
+      this.baseMs + next.keyMs - this.#clock.now(),
+    );
   }
 
   #fireDue(): void {
     this.#timer = undefined;
     this.#timerAtMs = Number.POSITIVE_INFINITY;
-    const nowMs = this.#clock.now();
+    const nowMs = this.#offsetNow();
     for (;;) {
       const next = this.#heap.peek();
       if (next === undefined || next.keyMs > nowMs) break;
@@ -105,7 +124,6 @@ export class BufferTimers<T extends BufferEntry> {
         continue;
       }
       this.#heap.pop();
-      next.windowOpen = false;
       this.#onFire(next);
     }
     this.#arm();

@@ -4,7 +4,8 @@
  * that arrive while a task runs into one follow-up run (research/cts.md §6).
  */
 
-import { type BufferEntry, BufferTimers } from './buffer-timers.ts';
+import { BufferTimers } from './buffer-timers.ts';
+import { ChangeState } from './change-state.ts';
 import type { Clock, ClockTimer } from './clock.ts';
 import { parseCronExpression } from './cron.ts';
 import { EngineError } from './errors.ts';
@@ -30,27 +31,6 @@ export interface RunNowOptions {
   /** Run a disabled task anyway (CTS's PATCH `enabled:false` with `run=now`). */
   readonly allowDisabled?: boolean;
   readonly timeoutMs?: number;
-}
-
-/**
- * Everything the scheduler keeps for a task that has seen a change: a copy of
- * the task's trigger settings (refreshed on update), the pending changes, and
- * the buffer window. One record and one Map lookup per change.
- */
-interface ChangeState extends BufferEntry {
-  readonly taskId: string;
-  enabled: boolean;
-  deleting: boolean;
-  /** The task has a `change` trigger. */
-  changeTriggered: boolean;
-  /** The task has a buffer period (`minMs`/`maxMs`). */
-  buffered: boolean;
-  /** The latest data announced. */
-  data: unknown;
-  /** Changes since the task last started a run. */
-  count: number;
-  /** A run is owed as soon as the current one finishes. */
-  followUp: boolean;
 }
 
 /** Why a trigger may not start a run now, if it may not. */
@@ -102,17 +82,21 @@ export class Scheduler {
       this.#requestChangeRun(state);
       return;
     }
-    const fireAtMs = this.#buffers.tick(state);
+    this.#buffers.tick(state);
     // Skipped when nobody listens: this is the hot path of every change.
     if (this.#deps.events.listenerCount('trigger:buffered') > 0) {
-      this.#deps.events.emit('trigger:buffered', taskId, fireAtMs);
+      this.#deps.events.emit(
+        'trigger:buffered',
+        taskId,
+        this.#buffers.fireAtEpochMs(state) as number,
+      );
     }
   }
 
   /** When the task's open buffer period fires, if one is open. */
   bufferFireAtMs(taskId: string): number | undefined {
     const state = this.#changes.get(taskId);
-    return state?.windowOpen === true ? state.fireAtMs : undefined;
+    return state === undefined ? undefined : this.#buffers.fireAtEpochMs(state);
   }
 
   /** Cancels the task's open buffer period without running (hcat's `BufferReset`). */
@@ -165,35 +149,9 @@ export class Scheduler {
   }
 
   #track(task: Task): ChangeState {
-    const state: ChangeState = {
-      taskId: task.id,
-      enabled: task.enabled,
-      deleting: task.deletionRequestedAtMs !== undefined,
-      changeTriggered: false,
-      buffered: false,
-      minMs: 0,
-      maxMs: 0,
-      data: undefined,
-      count: 0,
-      followUp: false,
-      windowOpen: false,
-      fireAtMs: 0,
-      deadlineMs: 0,
-      keyMs: 0,
-      seq: 0,
-      heapIndex: -1,
-    };
-    this.#copySettings(state, task);
+    const state = new ChangeState(task);
     this.#changes.set(task.id, state);
     return state;
-  }
-
-  #copySettings(state: ChangeState, task: Task): void {
-    state.enabled = task.enabled;
-    state.changeTriggered = task.triggers.some((trigger) => trigger.kind === 'change');
-    state.buffered = task.bufferPeriod !== undefined;
-    state.minMs = task.bufferPeriod?.minMs ?? 0;
-    state.maxMs = task.bufferPeriod?.maxMs ?? 0;
   }
 
   #blockedReason(state: ChangeState): SkipReason | undefined {
@@ -255,7 +213,7 @@ export class Scheduler {
     }
     const state = this.#changes.get(task.id);
     if (state === undefined) return;
-    this.#copySettings(state, task);
+    state.copySettings(task);
     if (!state.buffered) this.#buffers.reset(state);
   }
 
