@@ -16,7 +16,6 @@ import {
   clusterOptionsFromCli,
   describeMembers,
 } from './testing/cts/cluster/cli.ts';
-import { parseCtsConfig } from './testing/cts/config-file.ts';
 import { startFakeServer } from './testing/fake-server.ts';
 
 const USAGE = `Usage: taskport serve [options]
@@ -65,10 +64,14 @@ async function serve(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0–65535, got ${values.port}`);
   const cluster = clusterOptionsFromCli(values, port);
+  // Loaded only when needed: the HCL parser (WebAssembly) costs half a second of start-up.
   const config =
     values.config === undefined
       ? undefined
-      : await parseCtsConfig(await readFile(values.config, 'utf8'), values.config);
+      : await (await import('./testing/cts/config-file.ts')).parseCtsConfig(
+          await readFile(values.config, 'utf8'),
+          values.config,
+        );
   const server = await startFakeServer({
     port,
     host: values.host,

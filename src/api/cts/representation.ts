@@ -30,8 +30,21 @@ export interface CtsTaskStatusJson {
   services: string[];
 }
 
-/** The event JSON of a stored event. */
+// Events never change once recorded, so their JSON is built once: formatting
+// thousands of Go timestamps on every `include=events` request was most of its cost.
+const eventJsonCache = new WeakMap<StatusEvent, CtsEventJson>();
+
+/** The event JSON of a stored event (built once per event). */
 export function eventJson(event: StatusEvent, taskName: string): CtsEventJson {
+  let json = eventJsonCache.get(event);
+  if (json === undefined || json.task_name !== taskName) {
+    json = buildEventJson(event, taskName);
+    eventJsonCache.set(event, json);
+  }
+  return json;
+}
+
+function buildEventJson(event: StatusEvent, taskName: string): CtsEventJson {
   return {
     id: event.id,
     success: event.success,
