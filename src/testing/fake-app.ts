@@ -52,6 +52,14 @@ function dialectOf(path: string): string {
   return 'none';
 }
 
+/** Requests whose body the journal read, rebuilt from the bytes it read. */
+const bufferedRequests = new WeakMap<Request, Request>();
+
+/** The request a dialect should see: the journal's rebuilt one if it read the body. */
+function requestOf(raw: Request): Request {
+  return bufferedRequests.get(raw) ?? raw;
+}
+
 /** Hands `request` to `target` with `prefix` taken off its path. */
 function forward(request: Request, prefix: string, target: Hono): Response | Promise<Response> {
   const url = new URL(request.url);
@@ -81,10 +89,20 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
   app.use('*', async (c, next) => {
     const atMs = control.now();
     const method = c.req.method;
-    const body =
-      method === 'GET' || method === 'HEAD'
-        ? ''
-        : (await c.req.raw.clone().text()).slice(0, JOURNAL_BODY_LIMIT);
+    let body = '';
+    if (method !== 'GET' && method !== 'HEAD') {
+      // Read once, then hand the dialect a request built from the same bytes:
+      // cheaper than clone(), which tees the stream for a second reader.
+      // Through Hono's body cache, so the control routes of this app can read it again.
+      const bytes = await c.req.arrayBuffer();
+      body = new TextDecoder().decode(
+        bytes.byteLength > JOURNAL_BODY_LIMIT ? bytes.slice(0, JOURNAL_BODY_LIMIT) : bytes,
+      );
+      bufferedRequests.set(
+        c.req.raw,
+        new Request(c.req.raw.url, { method, headers: c.req.raw.headers, body: bytes }),
+      );
+    }
     await next();
     const url = new URL(c.req.url);
     control.journal.record({
@@ -101,27 +119,27 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
   if (dialects.includes('tfc')) {
     // Mounted ahead of the general control routes; a reset swaps the world behind it.
     app.all('/_taskport/tfc/*', (c) =>
-      forward(c.req.raw, '/_taskport/tfc', control.tfcFake.controlRoutes),
+      forward(requestOf(c.req.raw), '/_taskport/tfc', control.tfcFake.controlRoutes),
     );
   }
   if (dialects.includes('ona')) {
     app.all('/_taskport/ona/*', (c) =>
-      forward(c.req.raw, '/_taskport/ona', control.onaFake.controlRoutes),
+      forward(requestOf(c.req.raw), '/_taskport/ona', control.onaFake.controlRoutes),
     );
   }
   app.route('/_taskport', controlRoutes(control));
   if (dialects.includes('cts')) {
     // Forwarded to the current daemon, which a reset replaces.
-    app.all('/v1', (c) => control.ctsFake.app.fetch(c.req.raw));
-    app.all('/v1/*', (c) => control.ctsFake.app.fetch(c.req.raw));
+    app.all('/v1', (c) => control.ctsFake.app.fetch(requestOf(c.req.raw)));
+    app.all('/v1/*', (c) => control.ctsFake.app.fetch(requestOf(c.req.raw)));
   }
   if (dialects.includes('tfc')) {
-    app.all('/api/v2/*', (c) => control.tfcFake.app.fetch(c.req.raw));
-    app.get('/.well-known/terraform.json', (c) => control.tfcFake.app.fetch(c.req.raw));
+    app.all('/api/v2/*', (c) => control.tfcFake.app.fetch(requestOf(c.req.raw)));
+    app.get('/.well-known/terraform.json', (c) => control.tfcFake.app.fetch(requestOf(c.req.raw)));
   }
   if (dialects.includes('ona')) {
     // Ona serves its Connect methods under /api, as the real service does.
-    app.all('/api/*', (c) => forward(c.req.raw, '/api', control.onaFake.app));
+    app.all('/api/*', (c) => forward(requestOf(c.req.raw), '/api', control.onaFake.app));
   }
   app.notFound(
     () =>
