@@ -219,6 +219,11 @@ export function runTfcContract({ name, createSubject }: TfcContractOptions): voi
         ['DELETE', '/api/v2/tasks/task-xxxxxxxxxxxxxxxx'],
         ['GET', '/api/v2/workspaces/WS/tasks'],
         ['GET', '/api/v2/task-stages/ts-xxxxxxxxxxxxxxxx'],
+        ['GET', '/api/v2/runs/run-xxxxxxxxxxxxxxxx/task-stages'],
+        ['GET', '/api/v2/task-results/taskrs-xxxxxxxxxxxxxxxx'],
+        ['GET', '/api/v2/task-results/taskrs-xxxxxxxxxxxxxxxx/outcomes'],
+        ['GET', '/api/v2/task-result-outcomes/xxxxxxxxxxxxxxxx'],
+        ['GET', '/api/v2/tasks/task-xxxxxxxxxxxxxxxx/relationships/workspace-tasks'],
       ])('11: %s %s without a token → 401', async (method, path) => {
         for (const token of [null, 'not-a-token']) {
           const response = await s.api(path.replace('ORG', s.org).replace('WS', s.workspaceId), {
@@ -367,6 +372,36 @@ export function runTfcContract({ name, createSubject }: TfcContractOptions): voi
           'hmac-key': null,
         });
         expect(s.control.tasks()[0]?.hmacKey).toBe('k');
+      });
+
+      it('21: PATCH hmac-key null clears the key: later requests carry an empty signature', async () => {
+        service.script('rekeyed', { hmacKey: 'old', callbacks: [{ status: 'passed' }] });
+        const taskId = await createTask({
+          name: 'rekeyed',
+          url: service.taskUrl('rekeyed'),
+          'hmac-key': 'old',
+        });
+        await associate(taskId);
+        s.control.startRun({ workspaceId: s.workspaceId });
+        await s.settle(service);
+        expect(service.received[0]?.headers['x-tfc-task-signature']).toBe(
+          createHmac('sha512', 'old')
+            .update(service.received[0]?.body ?? '')
+            .digest('hex'),
+        );
+        const cleared = await s.api(`/api/v2/tasks/${taskId}`, {
+          method: 'PATCH',
+          body: { data: { type: 'tasks', attributes: { 'hmac-key': null } } },
+        });
+        expect(cleared.status).toBe(200);
+        expect(cleared.json.data.attributes['hmac-key']).toBeNull();
+        expect(s.control.tasks().find((task) => task.id === taskId)?.hmacKey).toBeNull();
+        service.script('rekeyed', { hmacKey: null, callbacks: [{ status: 'passed' }] });
+        s.control.startRun({ workspaceId: s.workspaceId });
+        await s.settle(service);
+        expect(service.received).toHaveLength(2);
+        expect(service.received[1]?.headers['x-tfc-task-signature']).toBe('');
+        expect(service.received[1]?.signatureValid).toBe(true);
       });
 
       it('22: DELETE → 204, then GET and DELETE → 404', async () => {
@@ -572,6 +607,68 @@ export function runTfcContract({ name, createSubject }: TfcContractOptions): voi
         expect(s.control.run(run.id)?.status).toBe('applied');
       });
 
+      it('34/41/42/46: one stage per run stage, one result per task, payloads per stage', async () => {
+        const first = await taskOnWorkspace('both', null, {
+          'enforcement-level': 'mandatory',
+          stages: ['pre_plan', 'post_plan'],
+        });
+        await taskOnWorkspace('plan-only', null, { 'enforcement-level': 'advisory' });
+        const associations = (await s.api(`/api/v2/workspaces/${s.workspaceId}/tasks`)).json.data;
+        const associationOf = (taskId: string) =>
+          associations.find(
+            (item: { relationships: { task: { data: { id: string } } } }) =>
+              item.relationships.task.data.id === taskId,
+          ).id;
+        const run = s.control.startRun({ workspaceId: s.workspaceId });
+        await s.settle(service);
+
+        const byStage = (stage: string) =>
+          service.received.filter((r) => r.payload.stage === stage).map((r) => r.payload);
+        expect(byStage('pre_plan')).toHaveLength(1);
+        expect(byStage('pre_plan')[0]?.plan_json_api_url ?? null).toBeNull();
+        expect(byStage('post_plan')).toHaveLength(2);
+        for (const payload of byStage('post_plan')) {
+          expect(payload.plan_json_api_url).toMatch(/\/json-output$/);
+        }
+        expect(
+          byStage('post_plan')
+            .map((p) => p.task_result_enforcement_level)
+            .sort(),
+        ).toEqual(['advisory', 'mandatory']);
+
+        const stages = await s.api(`/api/v2/runs/${run.id}/task-stages`);
+        expect(
+          stages.json.data.map(
+            (stage: { attributes: { stage: string } }) => stage.attributes.stage,
+          ),
+        ).toEqual(['pre_plan', 'post_plan']);
+        expect(
+          stages.json.data.map(
+            (stage: { relationships: { 'task-results': { data: unknown[] } } }) =>
+              stage.relationships['task-results'].data.length,
+          ),
+        ).toEqual([1, 2]);
+        const postPlan = await s.api(
+          `/api/v2/task-stages/${stages.json.data[1].id}?include=task_results`,
+        );
+        const included = postPlan.json.included.find(
+          (item: { attributes: Record<string, unknown> }) => item.attributes['task-id'] === first,
+        );
+        expect(included.type).toBe('task-results');
+        expect(included.attributes).toMatchObject({
+          'task-name': 'both',
+          'workspace-task-id': associationOf(first),
+          'workspace-task-enforcement-level': 'mandatory',
+          stage: 'post_plan',
+          'is-speculative': false,
+        });
+        const result = await s.api(`/api/v2/task-results/${included.id}`);
+        expect(Object.keys(result.json.data.attributes['status-timestamps']).sort()).toEqual([
+          'passed-at',
+          'running-at',
+        ]);
+      });
+
       it('33: without a key the signature header is empty', async () => {
         await taskOnWorkspace('unsigned', null, { 'enforcement-level': 'advisory' });
         s.control.startRun({ workspaceId: s.workspaceId });
@@ -647,6 +744,192 @@ export function runTfcContract({ name, createSubject }: TfcContractOptions): voi
       });
     });
 
+    describe('outcomes reads (§6.4)', () => {
+      const DENIED = {
+        type: 'task-result-outcomes',
+        attributes: {
+          'outcome-id': 'PRTNR-CC-TF-127',
+          description: 'ST-2942: S3 Bucket will not enforce MFA login on delete requests',
+          tags: {
+            Status: [{ label: 'Denied', level: 'error' }],
+            Severity: [
+              { label: 'High', level: 'error' },
+              { label: 'Recoverable', level: 'info' },
+            ],
+            'Cost Centre': [{ label: 'IT-OPS' }],
+          },
+          body: '# Resolution for issue ST-2942\n\n## Impact\n',
+          url: 'https://external.service.dev/result/PRTNR-CC-TF-127',
+        },
+      };
+      const outcome = (id: string) => ({
+        type: 'task-result-outcomes',
+        attributes: { 'outcome-id': id, description: `about ${id}` },
+      });
+
+      /** A run whose task sends three outcomes over two callbacks; the result's ID. */
+      async function resultWithOutcomes(): Promise<string> {
+        service.script('outcomes', {
+          callbacks: [
+            { status: 'running', outcomes: [DENIED, outcome('SECOND')] },
+            { status: 'failed', outcomes: [outcome('THIRD')] },
+          ],
+        });
+        const taskId = await createTask({ name: 'outcomes', url: service.taskUrl('outcomes') });
+        await associate(taskId);
+        s.control.startRun({ workspaceId: s.workspaceId });
+        await s.settle(service);
+        expect(service.callbacks.map((c) => c.status)).toEqual([200, 200]);
+        return String(service.received[0]?.payload.task_result_id);
+      }
+
+      it('GET /task-results/:id/outcomes lists what the callbacks sent, in order', async () => {
+        const resultId = await resultWithOutcomes();
+        const result = await s.api(`/api/v2/task-results/${resultId}`);
+        expect(result.json.data.attributes['task-result-outcomes-count']).toBe(3);
+
+        const list = await s.api(`/api/v2/task-results/${resultId}/outcomes`);
+        expect(list.status).toBe(200);
+        expect(list.headers.get('content-type')).toMatch(/^application\/vnd\.api\+json/);
+        expect(
+          list.json.data.map((item: { attributes: Record<string, unknown> }) => [
+            item.attributes['outcome-id'],
+            item.attributes.description,
+          ]),
+        ).toEqual([
+          ['PRTNR-CC-TF-127', DENIED.attributes.description],
+          ['SECOND', 'about SECOND'],
+          ['THIRD', 'about THIRD'],
+        ]);
+        const [denied] = list.json.data;
+        expect(denied).toEqual({
+          id: expect.any(String),
+          type: 'task-result-outcomes',
+          attributes: {
+            'outcome-id': 'PRTNR-CC-TF-127',
+            description: DENIED.attributes.description,
+            url: DENIED.attributes.url,
+            'created-at': new Date(s.clock.now()).toISOString(),
+            tags: [
+              { label: 'Status', value: [{ label: 'Denied', level: 'error' }] },
+              {
+                label: 'Severity',
+                value: [
+                  { label: 'High', level: 'error' },
+                  { label: 'Recoverable', level: 'info' },
+                ],
+              },
+              { label: 'Cost Centre', value: [{ label: 'IT-OPS', level: 'none' }] },
+            ],
+          },
+          relationships: { 'task-result': { data: { id: resultId, type: 'task-results' } } },
+          links: {
+            self: `/api/v2/task-result-outcomes/${denied.id}`,
+            body: `/api/v2/task-result-outcomes/${denied.id}/body`,
+          },
+        });
+        // Without a body there is no body link; without tags the list is empty.
+        expect(list.json.data[1].links).toEqual({
+          self: `/api/v2/task-result-outcomes/${list.json.data[1].id}`,
+        });
+        expect(list.json.data[1].attributes).toMatchObject({ url: null, tags: [] });
+        expect(list.json.meta.pagination).toEqual({
+          'current-page': 1,
+          'page-size': 20,
+          'prev-page': null,
+          'next-page': null,
+          'total-pages': 1,
+          'total-count': 3,
+        });
+        expect(list.json.links.self).toBe(
+          `${s.url}/api/v2/task-results/${resultId}/outcomes?page%5Bnumber%5D=1&page%5Bsize%5D=20`,
+        );
+      });
+
+      it('the outcomes list is paginated', async () => {
+        const resultId = await resultWithOutcomes();
+        const base = `/api/v2/task-results/${resultId}/outcomes`;
+        const first = await s.api(`${base}?page%5Bsize%5D=2`);
+        expect(first.json.data).toHaveLength(2);
+        expect(first.json.meta.pagination).toMatchObject({
+          'current-page': 1,
+          'next-page': 2,
+          'total-pages': 2,
+          'total-count': 3,
+        });
+        expect(first.json.links.next).toBe(`${s.url}${base}?page%5Bnumber%5D=2&page%5Bsize%5D=2`);
+        const second = await s.api(`${base}?page[number]=2&page[size]=2`);
+        expect(
+          second.json.data.map(
+            (item: { attributes: Record<string, unknown> }) => item.attributes['outcome-id'],
+          ),
+        ).toEqual(['THIRD']);
+        expect(second.json.meta.pagination).toMatchObject({ 'prev-page': 1, 'next-page': null });
+      });
+
+      it('GET /task-result-outcomes/:id shows one outcome; its body link serves the markdown', async () => {
+        const resultId = await resultWithOutcomes();
+        const list = await s.api(`/api/v2/task-results/${resultId}/outcomes`);
+        for (const item of list.json.data) {
+          const shown = await s.api(`/api/v2/task-result-outcomes/${item.id}`);
+          expect(shown.status).toBe(200);
+          expect(shown.json).toEqual({ data: item });
+        }
+        const body = await s.api(list.json.data[0].links.body);
+        expect(body.status).toBe(200);
+        expect(body.text).toBe(DENIED.attributes.body);
+        const noBody = await s.api(`/api/v2/task-result-outcomes/${list.json.data[1].id}/body`);
+        expect(noBody.status).toBe(404);
+      });
+
+      it('unknown or invisible results and outcomes → 404; include is not supported → 400', async () => {
+        const resultId = await resultWithOutcomes();
+        const list = await s.api(`/api/v2/task-results/${resultId}/outcomes`);
+        const outcomeId = list.json.data[0].id;
+        const notFound = { errors: [{ status: '404', title: 'not found' }] };
+        for (const path of [
+          '/api/v2/task-results/taskrs-doesnotexist1234/outcomes',
+          '/api/v2/task-result-outcomes/taskrout-doesnotexist12',
+          '/api/v2/task-result-outcomes/taskrout-doesnotexist12/body',
+        ]) {
+          const response = await s.api(path);
+          expect(response.status).toBe(404);
+          expect(response.json).toEqual(notFound);
+        }
+        s.control.createOrganization({ name: `${s.org}-other` });
+        const stranger = s.control.createToken({ organizations: [`${s.org}-other`] });
+        for (const path of [
+          `/api/v2/task-results/${resultId}/outcomes`,
+          `/api/v2/task-result-outcomes/${outcomeId}`,
+          `/api/v2/task-result-outcomes/${outcomeId}/body`,
+        ]) {
+          const response = await s.api(path, { token: stranger });
+          expect(response.status).toBe(404);
+          expect(response.json).toEqual(notFound);
+        }
+        for (const path of [
+          `/api/v2/task-results/${resultId}/outcomes?include=task_result`,
+          `/api/v2/task-result-outcomes/${outcomeId}?include=task_result`,
+        ]) {
+          const response = await s.api(path);
+          expect(response.status).toBe(400);
+          expect(response.json.errors[0]).toMatchObject({ detail: 'Invalid include parameter' });
+        }
+      });
+
+      it('49: a result without outcomes lists none, with meta.pagination', async () => {
+        service.script('plain', { callbacks: [{ status: 'passed' }] });
+        await associate(await createTask({ name: 'plain', url: service.taskUrl('plain') }));
+        s.control.startRun({ workspaceId: s.workspaceId });
+        await s.settle(service);
+        const resultId = String(service.received[0]?.payload.task_result_id);
+        const list = await s.api(`/api/v2/task-results/${resultId}/outcomes`);
+        expect(list.status).toBe(200);
+        expect(list.json.data).toEqual([]);
+        expect(list.json.meta.pagination).toMatchObject({ 'total-count': 0, 'total-pages': 0 });
+      });
+    });
+
     describe('bootstrap and documents', () => {
       it('48: ping headers and service discovery', async () => {
         const ping = await s.api('/api/v2/ping');
@@ -668,6 +951,7 @@ export function runTfcContract({ name, createSubject }: TfcContractOptions): voi
           `/api/v2/organizations/${s.org}/tasks`,
           `/api/v2/workspaces/${s.workspaceId}/tasks`,
           `/api/v2/runs/${run.id}/task-stages`,
+          `/api/v2/tasks/${taskId}/relationships/workspace-tasks`,
         ]) {
           const response = await s.api(path);
           expect(response.headers.get('content-type')).toMatch(/^application\/vnd\.api\+json/);

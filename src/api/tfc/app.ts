@@ -18,6 +18,11 @@ import { taskResultCallback } from './callback.ts';
 import type { TfcContext, TfcEnv } from './context.ts';
 import { notFound, TfcError } from './errors.ts';
 import { errorResponse } from './json-api.ts';
+import {
+  listTaskResultOutcomes,
+  showTaskResultOutcome,
+  showTaskResultOutcomeBody,
+} from './outcomes.ts';
 import type { TfcState } from './state.ts';
 import {
   listRunTaskStages,
@@ -134,6 +139,9 @@ export function tfcApi(options: TfcApiOptions): Hono<TfcEnv> {
   app.get('/api/v2/task-stages/:id', (c) => showTaskStage(context, c));
   app.post('/api/v2/task-stages/:id/actions/override', (c) => overrideTaskStage(context, c));
   app.get('/api/v2/task-results/:id', (c) => showTaskResult(context, c));
+  app.get('/api/v2/task-results/:id/outcomes', (c) => listTaskResultOutcomes(context, c));
+  app.get('/api/v2/task-result-outcomes/:id', (c) => showTaskResultOutcome(context, c));
+  app.get('/api/v2/task-result-outcomes/:id/body', (c) => showTaskResultOutcomeBody(context, c));
   app.patch('/api/v2/task-results/:guid/callback', (c) => taskResultCallback(context, c));
 
   // A sub-app's notFound is ignored once mounted, so the catch-all is a route;

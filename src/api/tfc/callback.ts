@@ -32,7 +32,7 @@ interface CallbackFields {
   status: 'running' | 'passed' | 'failed';
   message?: string;
   url?: string;
-  outcomes: Omit<OutcomeRecord, 'id' | 'createdAtMs'>[];
+  outcomes: Omit<OutcomeRecord, 'id' | 'resultId' | 'createdAtMs'>[];
 }
 
 function optionalString(value: unknown, detail: string, pointer: string): string | undefined {
@@ -164,7 +164,14 @@ export async function taskResultCallback(context: TfcContext, c: Context): Promi
   if (fields.message !== undefined) result.message = fields.message;
   if (fields.url !== undefined) result.url = fields.url;
   for (const outcome of fields.outcomes) {
-    result.outcomes.push({ ...outcome, id: newId('taskrout-'), createdAtMs: now });
+    const record: OutcomeRecord = {
+      ...outcome,
+      id: newId('taskrout-'),
+      resultId: result.id,
+      createdAtMs: now,
+    };
+    result.outcomes.push(record);
+    context.state.outcomes.set(record.id, record);
   }
   result.updatedAtMs = now;
   // Each accepted callback keeps the token alive for another idle period (research §4.5).

@@ -6,6 +6,7 @@ import type { ResourceObject } from './json-api.ts';
 import type { TfcState } from './state.ts';
 import type {
   OrganizationRecord,
+  OutcomeRecord,
   RunRecord,
   RunTaskRecord,
   TaskResultRecord,
@@ -230,5 +231,32 @@ export function taskResultResource(result: TaskResultRecord): ResourceObject {
       'task-stage': { data: { id: result.stageId, type: 'task-stages' } },
     },
     links: { self: `/api/v2/task-results/${result.id}` },
+  };
+}
+
+/**
+ * A structured outcome as the read API shows it (research §6.4): `tags` become
+ * an array of `{label: <tag name>, value: [{label, level}]}`, the markdown
+ * body is a `links.body` URL, present only when the callback sent a body.
+ */
+export function taskResultOutcomeResource(outcome: OutcomeRecord): ResourceObject {
+  const self = `/api/v2/task-result-outcomes/${outcome.id}`;
+  return {
+    id: outcome.id,
+    type: 'task-result-outcomes',
+    attributes: {
+      'outcome-id': outcome.outcomeId,
+      description: outcome.description,
+      url: outcome.url,
+      'created-at': isoTime(outcome.createdAtMs),
+      tags: Object.entries(outcome.tags).map(([label, value]) => ({
+        label,
+        value: value.map((tag) => ({ label: tag.label, level: tag.level })),
+      })),
+    },
+    relationships: {
+      'task-result': { data: { id: outcome.resultId, type: 'task-results' } },
+    },
+    links: outcome.body === null ? { self } : { self, body: `${self}/body` },
   };
 }

@@ -11,6 +11,7 @@ import { DEFAULT_TFC_SETTINGS, mergeTfcSettings, type TfcSettings } from './sett
 import type {
   AgentPoolRecord,
   OrganizationRecord,
+  OutcomeRecord,
   RunRecord,
   RunTaskRecord,
   TaskResultRecord,
@@ -86,6 +87,8 @@ export class TfcState {
   readonly results = new Map<string, TaskResultRecord>();
   /** Results by the opaque part of their callback URL. */
   readonly resultsByCallback = new Map<string, TaskResultRecord>();
+  /** Outcomes callbacks sent, by their `task-result-outcomes` ID. */
+  readonly outcomes = new Map<string, OutcomeRecord>();
   readonly webhooks: WebhookDelivery[] = [];
   readonly now: () => number;
   settings: TfcSettings;

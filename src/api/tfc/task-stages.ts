@@ -39,7 +39,8 @@ export const TASK_STAGE_INCLUDES = [
   'cost-estimate',
 ] as const;
 
-function visibleRun(context: TfcContext, c: TfcRequest, id: string): RunRecord {
+/** A run the token may see, or 404. */
+export function visibleRun(context: TfcContext, c: TfcRequest, id: string): RunRecord {
   const run = context.state.runs.get(id);
   if (run === undefined) throw notFound();
   visibleOrganization(context, c, run.organization);

@@ -151,6 +151,8 @@ export interface RunRecord {
 /** One structured outcome sent with a callback (research §4.4). */
 export interface OutcomeRecord {
   readonly id: string;
+  /** The task result the callback that sent it belongs to. */
+  readonly resultId: string;
   readonly outcomeId: string;
   readonly description: string | null;
   readonly body: string | null;

@@ -49,6 +49,14 @@ interface ResultTimers {
   cap?: ClockTimer;
 }
 
+/** Run statuses after which nothing happens to a run any more. */
+export const FINAL_RUN_STATUSES: ReadonlySet<string> = new Set([
+  'applied',
+  'planned_and_finished',
+  'errored',
+  'canceled',
+]);
+
 /** Messages the fake writes on results it ends itself. */
 export const MESSAGE_TIMED_OUT = 'The run task did not report a result in time';
 export const MESSAGE_UNREACHABLE = 'The run task did not accept the request with 200 OK';
@@ -60,6 +68,8 @@ export class RunSimulation {
   readonly #fetch: typeof fetch;
   readonly #timers = new Map<string, ResultTimers>();
   readonly #phase = new Map<string, number>();
+  /** Per result: aborts its request and retry wait when the run is canceled. */
+  readonly #dispatches = new Map<string, AbortController>();
   readonly #closing = new AbortController();
   readonly #unsubscribe: () => void;
   #inFlight = 0;
@@ -123,6 +133,38 @@ export class RunSimulation {
     this.#phase.set(run.id, 0);
     this.#walk(run);
     return run;
+  }
+
+  /**
+   * Cancels a run that has not ended (research §5.3 item 5, §5.2): the stage
+   * under way and its unfinished results become `canceled`, stages not yet
+   * reached and their results `unreachable`, the run `canceled`. Time limits
+   * and retry waits are cancelled on the Clock, requests in flight aborted.
+   * Returns `false` (and changes nothing) when the run had already ended.
+   */
+  cancelRun(id: string): boolean {
+    const run = this.#state.runs.get(id);
+    if (run === undefined) throw new TypeError(`taskport: no run ${id}`);
+    if (FINAL_RUN_STATUSES.has(run.status)) return false;
+    const now = this.#clock.now();
+    this.#phase.set(run.id, PHASES.length);
+    for (const stageId of run.stageIds) {
+      const stage = this.#state.stages.get(stageId);
+      if (stage?.status !== 'running' && stage?.status !== 'awaiting_override') continue;
+      this.#setStageStatus(stage, 'canceled', now);
+      for (const resultId of stage.resultIds) {
+        const result = this.#state.results.get(resultId);
+        if (result === undefined || isFinalResultStatus(result.status)) continue;
+        this.#clearTimers(result);
+        this.#dispatches.get(result.id)?.abort(new Error('the run was canceled'));
+        result.status = 'canceled';
+        result.statusTimestamps.canceled = now;
+        result.updatedAtMs = now;
+      }
+    }
+    this.#markUnreachable(run, now);
+    this.#setRunStatus(run, 'canceled');
+    return true;
   }
 
   /** Stops timers and in-flight requests. */
@@ -293,9 +335,25 @@ export class RunSimulation {
       stage: stage.stage,
       accessToken,
     });
+    const cancel = new AbortController();
+    this.#dispatches.set(result.id, cancel);
+    const signal = AbortSignal.any([this.#closing.signal, cancel.signal]);
+    try {
+      await this.#deliver(result, payload, signal);
+    } finally {
+      this.#dispatches.delete(result.id);
+    }
+  }
+
+  async #deliver(
+    result: TaskResultRecord,
+    payload: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const settings = this.#state.settings;
     const attempts = settings.dispatchRetries + 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (isFinalResultStatus(result.status) || this.#closing.signal.aborted) return;
+      if (isFinalResultStatus(result.status) || signal.aborted) return;
       this.#inFlight++;
       let accepted = false;
       try {
@@ -309,7 +367,7 @@ export class RunSimulation {
             hmacKey: result.hmacKey,
             payload,
             attempt,
-            signal: this.#closing.signal,
+            signal,
           },
         );
         accepted = delivery.accepted;
@@ -319,7 +377,7 @@ export class RunSimulation {
       if (accepted) return;
       if (attempt < attempts) {
         try {
-          await sleep(this.#clock, settings.dispatchRetryDelayMs, this.#closing.signal);
+          await sleep(this.#clock, settings.dispatchRetryDelayMs, signal);
         } catch {
           return;
         }
@@ -407,15 +465,23 @@ export class RunSimulation {
 
   /** A mandatory failure: the run errors and later stages are never reached. */
   #failRun(run: RunRecord): void {
-    const now = this.#clock.now();
     this.#setRunStatus(run, 'errored');
     this.#phase.set(run.id, PHASES.length);
+    this.#markUnreachable(run, this.#clock.now());
+  }
+
+  #setStageStatus(stage: TaskStageRecord, status: TaskStageRecord['status'], now: number): void {
+    stage.status = status;
+    stage.statusTimestamps[status] = now;
+    stage.updatedAtMs = now;
+  }
+
+  /** Stages the run will never reach, and their results, become `unreachable`. */
+  #markUnreachable(run: RunRecord, now: number): void {
     for (const id of run.stageIds) {
       const stage = this.#state.stages.get(id);
       if (stage?.status !== 'pending') continue;
-      stage.status = 'unreachable';
-      stage.statusTimestamps.unreachable = now;
-      stage.updatedAtMs = now;
+      this.#setStageStatus(stage, 'unreachable', now);
       for (const resultId of stage.resultIds) {
         const result = this.#state.results.get(resultId);
         if (result === undefined) continue;

@@ -34,6 +34,7 @@ function optionalString(body: Record<string, unknown>, key: string): string | un
  * Routes (relative to the mount point):
  * `POST /organizations`, `PATCH /organizations/:name/entitlements`, `POST /workspaces`,
  * `POST /tokens`, `POST /agent-pools`, `POST /runs`, `GET /runs`, `GET /runs/:id`,
+ * `POST /runs/:id/cancel` (200; 404 unknown run; 409 when it had already ended),
  * `GET /task-stages/:id`, `GET /task-results/:id`, `GET /tasks`, `GET /webhooks`,
  * `GET /knobs`, `PATCH /knobs`, `POST /base-url`, `POST /rate-limit`, `POST /wait-for-idle`.
  */
@@ -121,6 +122,14 @@ export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesO
     return run === undefined
       ? c.json({ error: `no run ${c.req.param('id')}` }, 404)
       : c.json({ run });
+  });
+  routes.post('/runs/:id/cancel', (c) => {
+    const outcome = control.cancelRun(c.req.param('id'));
+    if (outcome === undefined) return c.json({ error: `no run ${c.req.param('id')}` }, 404);
+    if (!outcome.canceled) {
+      return c.json({ error: `run ${outcome.run.id} has ended (${outcome.run.status})` }, 409);
+    }
+    return c.json({ run: outcome.run });
   });
   routes.get('/task-stages/:id', (c) => {
     const stage = control.stage(c.req.param('id'));

@@ -68,6 +68,12 @@ export interface TfcControl {
   /** Starts a run; its first stage's requests are on their way when this returns. */
   startRun(input: StartRunInput): RunView;
   run(id: string): RunView | undefined;
+  /**
+   * Cancels a run: the stage under way and its unfinished results become
+   * `canceled`, later stages `unreachable`. `undefined` when there is no such
+   * run; `canceled: false` (nothing changed) when it had already ended.
+   */
+  cancelRun(id: string): { readonly canceled: boolean; readonly run: RunView } | undefined;
   /** Runs, oldest first, optionally of one workspace. */
   runs(filter?: { readonly workspaceId?: string }): RunView[];
   stage(id: string): TaskStageView | undefined;
@@ -127,6 +133,11 @@ export function createTfcControl(state: TfcState, simulation: RunSimulation): Tf
     createAgentPool: (organization, name) => clone(state.createAgentPool(organization, name)),
     startRun: (input) => runView(simulation.startRun(input).id)!,
     run: runView,
+    cancelRun: (id) => {
+      if (!state.runs.has(id)) return undefined;
+      const canceled = simulation.cancelRun(id);
+      return { canceled, run: runView(id)! };
+    },
     runs: (filter = {}) =>
       [...state.runs.values()]
         .filter((run) => filter.workspaceId === undefined || run.workspaceId === filter.workspaceId)
