@@ -91,6 +91,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
   });
   const scheduler = new Scheduler({ clock, events, tasks, runner });
   events.on('task:deleted', (task) => runner.forgetTask(task.id));
+  if (resolved.adoptStoredTasks) {
+    for (const task of store.listTasks()) {
+      status.adopt(task);
+      scheduler.adopt(task);
+      void tasks.resumeDeletion(task).catch((error: unknown) => events.emit('engine:error', error));
+    }
+  }
 
   let closing: Promise<void> | undefined;
   const isIdle = (): boolean => runner.isIdle();

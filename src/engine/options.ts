@@ -69,6 +69,13 @@ export interface EngineOptions {
    */
   readonly closeMode?: 'abort' | 'drain';
   /**
+   * Take over the tasks already in `store` when the engine starts (another
+   * process, or an earlier one, wrote them): their health from their stored
+   * events, their cron schedules, and unfinished deletions.
+   * @default true
+   */
+  readonly adoptStoredTasks?: boolean;
+  /**
    * Ids for tasks, executions and events.
    * @default crypto.randomUUID
    */
@@ -93,6 +100,7 @@ export interface ResolvedEngineOptions {
   readonly executionHistoryLimit: number;
   readonly eventPolicy: EventPolicy;
   readonly closeMode: 'abort' | 'drain';
+  readonly adoptStoredTasks: boolean;
   readonly createId: () => string;
   readonly random: () => number;
 }
@@ -124,6 +132,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     executionHistoryLimit = DEFAULT_EXECUTION_HISTORY_LIMIT,
     eventPolicy = RECORD_EVERY_EXECUTION,
     closeMode = 'abort',
+    adoptStoredTasks = true,
     createId = () => crypto.randomUUID(),
     random = Math.random,
   } = options;
@@ -173,6 +182,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     closeMode === 'abort' || closeMode === 'drain',
     "'abort' or 'drain'",
   );
+  expect('adoptStoredTasks', adoptStoredTasks, typeof adoptStoredTasks === 'boolean', 'a boolean');
   expect('createId', createId, typeof createId === 'function', 'a function');
   expect('random', random, typeof random === 'function', 'a function');
   return {
@@ -187,6 +197,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     executionHistoryLimit,
     eventPolicy,
     closeMode,
+    adoptStoredTasks,
     createId,
     random,
   };

@@ -93,6 +93,11 @@ export class Scheduler {
     }
   }
 
+  /** Takes over a task that was already in the store when this engine started: arms its cron. */
+  adopt(task: Task): void {
+    if (task.deletionRequestedAtMs === undefined) this.#scheduleCron(task);
+  }
+
   /** When the task's open buffer period fires, if one is open. */
   bufferFireAtMs(taskId: string): number | undefined {
     const state = this.#changes.get(taskId);

@@ -63,6 +63,20 @@ export class StatusTracker {
     deps.events.on('execution:finished', (execution) => this.#onFinished(execution));
   }
 
+  /**
+   * Takes over a task that was already in the store when this engine started
+   * (another process wrote it): its health and counts come from its stored events.
+   */
+  adopt(task: Task): void {
+    this.#add(task);
+    const state = this.#byTask.get(task.id) as TaskHealth;
+    const events = this.#deps.store.listEvents(task.id).slice(0, this.#deps.historyLimit);
+    state.eventCount = events.length;
+    state.failureCount = events.filter((event) => !event.success).length;
+    state.newestSucceeded = events[0]?.success === true;
+    this.#reclassify(state);
+  }
+
   /** The task's events, newest first (at most the history limit). */
   events(taskId: string): readonly StatusEvent[] {
     return this.#deps.store.listEvents(taskId);

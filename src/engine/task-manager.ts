@@ -163,6 +163,19 @@ export class TaskManager {
     return removal;
   }
 
+  /**
+   * Finishes the deletion of a task that was marked in the store by an
+   * earlier process and never removed.
+   */
+  resumeDeletion(task: Task): Promise<void> {
+    if (task.deletionRequestedAtMs === undefined) return Promise.resolve();
+    const pending = this.#deletions.get(task.id);
+    if (pending !== undefined) return pending;
+    const removal = this.#removeWhenInactive(task).finally(() => this.#deletions.delete(task.id));
+    this.#deletions.set(task.id, removal);
+    return removal;
+  }
+
   /** Whether deletion of the task was requested and has not finished. */
   isDeleting(id: string): boolean {
     return this.#deletions.has(id);

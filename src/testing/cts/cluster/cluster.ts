@@ -671,6 +671,8 @@ export class CtsCluster {
       executor: world.model,
       store: world.store,
       closeMode: 'abort',
+      // adopt.ts replays the store itself, holding triggers until the catch-up pass.
+      adoptStoredTasks: false,
     });
     engine.events.on('task:deleted', (task) => world.model.forget(task.id));
 
