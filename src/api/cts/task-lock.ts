@@ -21,10 +21,15 @@ export class TaskLock {
   }
 
   async #hold<T>(exclusive: boolean, work: () => Promise<T>): Promise<T> {
-    await new Promise<void>((grant) => {
-      this.#queue.push({ exclusive, grant });
-      this.#drain();
-    });
+    if (!exclusive && !this.#writer && this.#queue.length === 0) {
+      // The common case, a read with no writer about: no queueing, no extra promise.
+      this.#readers++;
+    } else {
+      await new Promise<void>((grant) => {
+        this.#queue.push({ exclusive, grant });
+        this.#drain();
+      });
+    }
     try {
       return await work();
     } finally {
