@@ -4,19 +4,19 @@
  * and an optional global concurrency limit.
  */
 
-import pLimit from 'p-limit';
 import PQueue from 'p-queue';
+import { messageOf, untilAborted } from './abortable.ts';
 import { type Clock, sleep } from './clock.ts';
 import { dependencyLevels } from './dependency-plan.ts';
 import { EngineError, ExecutionStoppedError, ExecutionTimeoutError } from './errors.ts';
 import type { EngineEvents } from './events.ts';
 import type { Executor, PlanContext } from './executor.ts';
+import { runPlanAttempt, stepStatesOf } from './plan-attempt.ts';
 import { type RetryPolicy, retryApplies, retryDelayMs } from './retry.ts';
 import type {
   Execution,
   ExecutionMode,
   PlanDefinition,
-  StepState,
   Task,
   TriggerInfo,
 } from './types.ts';
@@ -55,26 +55,6 @@ interface Running {
   readonly task: Task;
   readonly controller: AbortController;
   readonly done: Promise<Execution>;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Rejects with the signal's reason as soon as it aborts, whatever `work` does. */
-function untilAborted<T>(work: () => T | PromiseLike<T>, signal: AbortSignal): Promise<Awaited<T>> {
-  return new Promise<Awaited<T>>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve()
-      .then(work)
-      .then((value) => resolve(value as Awaited<T>), reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
@@ -309,26 +289,12 @@ export class ExecutionRunner {
         this.#settleFromError(execution, signal, error);
         return;
       }
-      execution.steps = plan.flatMap((group, groupIndex) =>
-        group.map(
-          (step): StepState => ({
-            id: step.id,
-            name: step.name ?? step.id,
-            group: groupIndex,
-            payload: step.payload,
-            phase: 'pending',
-            startedAtMs: undefined,
-            finishedAtMs: undefined,
-            failureMessage: undefined,
-            output: undefined,
-          }),
-        ),
-      );
+      execution.steps = stepStatesOf(plan);
       execution.statusVersion++;
       const attempts = retryApplies(retry, execution.trigger.kind) ? retry.attempts : 1;
       for (let attempt = 1; attempt <= attempts; attempt++) {
         const startedAtMs = this.#deps.clock.now();
-        const failure = await this.#runPlan(execution, context, plan.length, attempt);
+        const failure = await runPlanAttempt(this.#deps, execution, context, plan.length, attempt);
         execution.attempts.push({
           attempt,
           startedAtMs,
@@ -361,86 +327,6 @@ export class ExecutionRunner {
     } finally {
       timer?.cancel();
     }
-  }
-
-  /** Runs every group in order; returns the first failure message, if any. */
-  async #runPlan(
-    execution: Execution,
-    context: PlanContext,
-    groupCount: number,
-    attempt: number,
-  ): Promise<string | undefined> {
-    for (const step of execution.steps) this.#resetStep(step);
-    // Without a step limit, p-limit would only add a queue per plan.
-    const limit: (work: () => Promise<string | undefined>) => Promise<string | undefined> =
-      Number.isFinite(this.#deps.stepConcurrency)
-        ? pLimit(this.#deps.stepConcurrency)
-        : (work) => work();
-    let failure: string | undefined;
-    for (let group = 0; group < groupCount; group++) {
-      const steps = execution.steps.filter((step) => step.group === group);
-      if (failure !== undefined || context.signal.aborted) {
-        for (const step of steps) this.#markStep(execution, step, 'skipped');
-        continue;
-      }
-      const results = await Promise.all(
-        steps.map((step) => limit(() => this.#runStep(execution, context, step, attempt))),
-      );
-      failure = results.find((result) => result !== undefined);
-    }
-    if (execution.steps.length === 1) execution.output = execution.steps[0]?.output;
-    return failure;
-  }
-
-  async #runStep(
-    execution: Execution,
-    context: PlanContext,
-    step: StepState,
-    attempt: number,
-  ): Promise<string | undefined> {
-    if (context.signal.aborted) {
-      this.#markStep(execution, step, 'skipped');
-      return undefined;
-    }
-    step.startedAtMs = this.#deps.clock.now();
-    this.#markStep(execution, step, 'running');
-    try {
-      step.output = await untilAborted(
-        () => this.#deps.executor.runStep({ ...context, execution, step, attempt }),
-        context.signal,
-      );
-      step.finishedAtMs = this.#deps.clock.now();
-      this.#markStep(execution, step, 'succeeded');
-      return undefined;
-    } catch (error) {
-      step.finishedAtMs = this.#deps.clock.now();
-      if (context.signal.aborted) {
-        step.failureMessage = messageOf(context.signal.reason);
-        this.#markStep(
-          execution,
-          step,
-          context.signal.reason instanceof ExecutionStoppedError ? 'stopped' : 'failed',
-        );
-        return step.failureMessage;
-      }
-      step.failureMessage = messageOf(error);
-      this.#markStep(execution, step, 'failed');
-      return step.failureMessage;
-    }
-  }
-
-  #resetStep(step: StepState): void {
-    step.phase = 'pending';
-    step.startedAtMs = undefined;
-    step.finishedAtMs = undefined;
-    step.failureMessage = undefined;
-    step.output = undefined;
-  }
-
-  #markStep(execution: Execution, step: StepState, phase: StepState['phase']): void {
-    step.phase = phase;
-    execution.statusVersion++;
-    this.#deps.events.emit('execution:step', execution, step);
   }
 
   #settleFromError(execution: Execution, signal: AbortSignal, error: unknown): void {
