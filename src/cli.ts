@@ -28,7 +28,8 @@ Options:
   --port <n>         port to listen on (default 8558; 0 picks a free one)
   --host <addr>      address to listen on (default 127.0.0.1)
   --config <file>    seed tasks from a CTS HCL config, HCL JSON, or a JSON array of tasks;
-                     they run once, in order, before the server answers triggers
+                     they run once, in order, before the server answers triggers (its
+                     high_availability block starts a cluster: see --cluster-members)
   --virtual-clock    time moves only through POST /_taskport/clock/advance
   --enterprise       serve as CTS Enterprise (accept terraform_version, terraform_cloud_workspace)
 ${CLUSTER_USAGE}  --automations <file>
@@ -63,7 +64,6 @@ async function serve(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0–65535, got ${values.port}`);
-  const cluster = clusterOptionsFromCli(values, port);
   // Loaded only when needed: the HCL parser (WebAssembly) costs half a second of start-up.
   const config =
     values.config === undefined
@@ -72,6 +72,8 @@ async function serve(argv: string[]): Promise<void> {
           await readFile(values.config, 'utf8'),
           values.config,
         );
+  // A config with a high_availability block serves a cluster (see CLUSTER_USAGE).
+  const cluster = clusterOptionsFromCli(values, port, config);
   const server = await startFakeServer({
     port,
     host: values.host,

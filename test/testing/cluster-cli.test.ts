@@ -4,10 +4,14 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redirectToLeaderMessage } from '../../src/api/cts/messages.ts';
 import { clusterOptionsFromCli } from '../../src/testing/cts/cluster/cli.ts';
+import { parseCtsConfig } from '../../src/testing/cts/config-file.ts';
 import { expectJson, http, json, legacyErrorBody, parse } from '../contract/http.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,6 +51,129 @@ describe('the cluster flags', () => {
     expect(() =>
       clusterOptionsFromCli({ 'cluster-members': '2', 'cluster-session-ttl': 'soon' }, 0),
     ).toThrow();
+  });
+});
+
+const HA_CONFIG = `
+id   = "cts-01"
+port = 8558
+
+consul {
+  service_registration {
+    service_name = "cts-cluster"
+  }
+}
+
+high_availability {
+  cluster {
+    name = "cts-cluster"
+    storage "consul" {
+      parent_path = "cts"
+      namespace   = "ns"
+      session_ttl = "30s"
+    }
+  }
+  instance {
+    address = "cts-01.example.com"
+  }
+}
+
+task {
+  name   = "web"
+  module = "org/mod/aws"
+  condition "services" {
+    names = ["api"]
+  }
+}
+`;
+
+/** Nested HCL blocks need a line each. */
+const NAMED = 'high_availability {\n  cluster {\n    name = "c"\n  }\n}\n';
+
+describe('the high_availability block of a config file', () => {
+  it('is read from HCL (research/cts-ha.md §5.1)', async () => {
+    const file = await parseCtsConfig(HA_CONFIG, 'cts.hcl');
+    expect(file).toMatchObject({
+      id: 'cts-01',
+      serviceName: 'cts-cluster',
+      highAvailability: {
+        clusterName: 'cts-cluster',
+        storage: { type: 'consul', parentPath: 'cts', namespace: 'ns', sessionTtl: '30s' },
+        instanceAddress: 'cts-01.example.com',
+      },
+    });
+    expect(file.tasks.map((task) => task.name)).toEqual(['web']);
+    const bare = await parseCtsConfig(NAMED, 'c.hcl');
+    expect(bare.highAvailability).toEqual({ clusterName: 'c' });
+    expect((await parseCtsConfig('task { name = "t" }', 't.hcl')).highAvailability).toBeUndefined();
+  });
+
+  it('alone serves a cluster of 3, the file describing the first member', async () => {
+    const file = await parseCtsConfig(HA_CONFIG, 'cts.hcl');
+    expect(clusterOptionsFromCli({}, 8558, file)).toEqual({
+      name: 'cts-cluster',
+      members: [
+        { id: 'cts-01', address: 'cts-01.example.com', port: 8559 },
+        { id: 'cts-02', port: 8560 },
+        { id: 'cts-03', port: 8561 },
+      ],
+      sessionTtlMs: 30_000,
+      serviceName: 'cts-cluster',
+    });
+  });
+
+  it('gives way to the flags', async () => {
+    const file = await parseCtsConfig(
+      HA_CONFIG.replace('id   = "cts-01"', 'id = "cts-02"'),
+      'cts.hcl',
+    );
+    expect(
+      clusterOptionsFromCli(
+        {
+          'cluster-members': '2',
+          'cluster-name': 'flagged',
+          'cluster-session-ttl': '20s',
+          'cluster-port': '9000',
+        },
+        0,
+        file,
+      ),
+    ).toMatchObject({
+      name: 'flagged',
+      members: [
+        { id: 'cts-02', port: 9000 },
+        { id: 'cts-01', port: 9001 },
+      ],
+      sessionTtlMs: 20_000,
+    });
+    // Without an id, members keep the default ids by position.
+    const anonymous = await parseCtsConfig(NAMED, 'c.hcl');
+    expect(clusterOptionsFromCli({ 'cluster-members': '2' }, 0, anonymous)).toEqual({
+      name: 'c',
+      members: [{ port: 0 }, { port: 0 }],
+    });
+    // A file without the block changes nothing.
+    const plain = await parseCtsConfig('task { name = "t" }', 't.hcl');
+    expect(clusterOptionsFromCli({}, 8558, plain)).toBeUndefined();
+  });
+
+  it('is refused without a cluster name, or with the local backend', async () => {
+    const unnamed = await parseCtsConfig(
+      'high_availability {\n  instance {\n    address = "a"\n  }\n}\n',
+      'u.hcl',
+    );
+    expect(() => clusterOptionsFromCli({}, 0, unnamed)).toThrow('needs cluster { name');
+    const local = await parseCtsConfig(
+      `driver "terraform" {\n  backend "local" {}\n}\n${NAMED}`,
+      'l.hcl',
+    );
+    expect(local.terraformBackend).toBe('local');
+    expect(() => clusterOptionsFromCli({}, 0, local)).toThrow('local Terraform backend');
+    const ttl = await parseCtsConfig(
+      'high_availability {\n  cluster {\n    name = "c"\n    storage "consul" {\n      session_ttl = "soon"\n    }\n  }\n}\n',
+      't.hcl',
+    );
+    expect(() => clusterOptionsFromCli({}, 0, ttl)).toThrow();
   });
 });
 
@@ -112,5 +239,68 @@ describe('taskport serve --cluster-members', () => {
     await http(lines.url, 'POST', '/_taskport/wait-for-idle');
     expect((await http(followerUrl, 'GET', '/v1/tasks')).status).toBe(200);
     child.kill('SIGTERM');
+  }, 30_000);
+
+  it('serves the cluster a config file’s high_availability block describes, and seeds its tasks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskport-ha-'));
+    try {
+      const file = join(dir, 'cts.hcl');
+      await writeFile(file, HA_CONFIG);
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli.ts',
+          'serve',
+          '--port',
+          '0',
+          '--virtual-clock',
+          '--config',
+          file,
+        ],
+        { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 },
+      );
+      children.push(child);
+      const members = await new Promise<string[]>((resolve, reject) => {
+        let stdout = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const found = [
+            ...stdout.matchAll(
+              /CTS cluster cts-cluster member (cts-\d+)(?: \(leader\))? at (\S+)\n/g,
+            ),
+          ].map((match) => `${match[1]} ${match[2]}`);
+          if (found.length === 3) resolve(found);
+        });
+        child.once('exit', (code) => reject(new Error(`the CLI exited (${code}): ${stdout}`)));
+      });
+      const [leaderId, leaderUrl] = (members[0] as string).split(' ') as [string, string];
+      const followerUrl = (members[1] as string).split(' ')[1] as string;
+      expect(leaderId).toBe('cts-01');
+      // The leader advertises the file's instance.address.
+      expectJson(
+        await http(followerUrl, 'GET', '/v1/tasks'),
+        400,
+        legacyErrorBody(
+          redirectToLeaderMessage('cts-01', `cts-01.example.com:${new URL(leaderUrl).port}`),
+        ),
+      );
+      const cluster = parse<{ members: { id: string; address?: string; service_name: string }[] }>(
+        await http(followerUrl, 'GET', '/v1/status/cluster'),
+      );
+      expect(
+        cluster.members.map((member) => [member.id, member.address, member.service_name]),
+      ).toEqual([
+        ['cts-01', 'cts-01.example.com', 'cts-cluster'],
+        ['cts-02', undefined, 'cts-cluster'],
+        ['cts-03', undefined, 'cts-cluster'],
+      ]);
+      const tasks = parse<{ tasks: { name: string }[] }>(await http(leaderUrl, 'GET', '/v1/tasks'));
+      expect(tasks.tasks.map((task) => task.name)).toEqual(['web']);
+      child.kill('SIGTERM');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -36,6 +36,49 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * What the engine's executor may add to model CTS's task drivers. Creating a
+ * task builds its driver, whose initialisation (`terraform init`, validate)
+ * can fail; a stored task whose driver could not be built (a CTS Enterprise
+ * leader's catch-up pass, research/cts-ha.md §4.2) cannot be updated or run.
+ * Executors without these methods initialise every driver successfully.
+ */
+export interface CtsDriverModel {
+  /** Initialises the driver of a task being created; throws with CTS's error to fail. */
+  initTask?(config: TaskConfig): void | Promise<void>;
+  /** False for a stored task that has no driver. @default true */
+  hasDriver?(taskId: string): boolean;
+}
+
+function driverModelOf(app: CtsAppContext): CtsDriverModel {
+  return app.engine.options.executor as CtsDriverModel;
+}
+
+/** The error of the task's driver initialisation, if it fails (`driverFactory.Make`). */
+async function initDriverError(
+  app: CtsAppContext,
+  config: TaskConfig,
+): Promise<string | undefined> {
+  const model = driverModelOf(app);
+  if (typeof model.initTask !== 'function') return undefined;
+  try {
+    await model.initTask(config);
+    return undefined;
+  } catch (error) {
+    return messageOf(error);
+  }
+}
+
+function hasDriver(app: CtsAppContext, task: Task): boolean {
+  const model = driverModelOf(app);
+  return typeof model.hasDriver !== 'function' || model.hasDriver(task.id);
+}
+
+/** `TaskUpdate` on a task that is stored but has no driver (`controller/tasks_manager.go`). */
+export function taskNoDriverMessage(name: string): string {
+  return `task ${name} does not exist to run`;
+}
+
 /** GET /v1/tasks */
 export function listTasks(app: CtsAppContext, requestId: string): Promise<Response> {
   return app.lock.shared(async () =>
@@ -60,6 +103,8 @@ export function deleteTask(app: CtsAppContext, requestId: string, name: string):
   return app.lock.exclusive(async () => {
     const task = app.findTask(name);
     if (task === undefined) return sendError(404, taskNotFoundMessage(name), requestId);
+    // `deleteTask` returns early for a task without a driver: it stays (code reading).
+    if (!hasDriver(app, task)) return jsonResponse(202, { request_id: requestId });
     void app.engine.tasks
       .delete(task.id)
       .catch((error: unknown) => app.engine.events.emit('engine:error', error));
@@ -117,6 +162,9 @@ export async function createTask(
       globalBufferPeriod: app.globalBufferPeriod,
     });
     if (invalid !== undefined) return sendError(500, invalid, requestId);
+    // The driver is built (and `terraform init` run) for disabled tasks too.
+    const initError = await initDriverError(app, config);
+    if (initError !== undefined) return sendError(500, initError, requestId);
     const input = toEngineTask(config, {
       globalBufferPeriod: app.globalBufferPeriod,
       timezone: app.timezone,
@@ -164,6 +212,8 @@ async function inspectNewTask(
     globalBufferPeriod: app.globalBufferPeriod,
   });
   if (invalid !== undefined) return sendError(400, invalid, requestId);
+  const initError = await initDriverError(app, finalized.config);
+  if (initError !== undefined) return sendError(400, initError, requestId);
   // The echoed task is the converted request, not the finalized copy (§2.3).
   const shown = finalizeTask(request, { inspect: true });
   const task = shown.ok ? shown.config : finalized.config;
@@ -225,6 +275,7 @@ export async function legacyTaskHandler(
   if (task === undefined) return sendError(404, taskNotFoundMessage(name), requestId);
   if (app.engine.runner.isActive(task.id))
     return sendError(500, taskActiveUpdateMessage(name), requestId);
+  if (!hasDriver(app, task)) return sendError(500, taskNoDriverMessage(name), requestId);
 
   if (run === 'inspect') return inspectUpdate(app, requestId, task, enabled);
   try {

@@ -2,11 +2,30 @@
  * Reads the tasks of a CTS configuration: CTS's own HCL files (`task { … }`
  * blocks, parsed with HashiCorp's HCL through @cdktf/hcl2json), the same in
  * HCL's JSON form, or a JSON array of task objects as `POST /v1/tasks` takes
- * them.
+ * them. From HCL it also reads what a simulated CTS Enterprise HA cluster
+ * uses: `id`, the `high_availability` block, the service name and the
+ * Terraform backend (research/cts-ha.md §5.1).
  */
 
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import type { TaskRequestTask } from '../../api/cts/types.ts';
+
+/** The `high_availability` block of CTS Enterprise, as written (research/cts-ha.md §5.1). */
+export interface CtsHighAvailabilityConfig {
+  /** `cluster.name` (required by CTS). */
+  readonly clusterName?: string;
+  /** `cluster.storage "<type>" { … }`; CTS documents `consul` as the only type. */
+  readonly storage?: {
+    readonly type: string;
+    /** @default 'consul-terraform-sync/' in CTS */
+    readonly parentPath?: string;
+    readonly namespace?: string;
+    /** A Go duration, e.g. `30s`. @default '15s' in CTS */
+    readonly sessionTtl?: string;
+  };
+  /** `instance.address`: what this instance advertises to the others. */
+  readonly instanceAddress?: string;
+}
 
 /** What a configuration file holds that the fake uses. */
 export interface CtsConfigFile {
@@ -14,6 +33,14 @@ export interface CtsConfigFile {
   readonly tasks: TaskRequestTask[];
   /** The global `buffer_period` block, if any, as written. */
   readonly bufferPeriod?: { enabled?: boolean; min?: string; max?: string };
+  /** The instance `id`. */
+  readonly id?: string;
+  /** `consul { service_registration { service_name } }`. */
+  readonly serviceName?: string;
+  /** The `high_availability` block, if any. */
+  readonly highAvailability?: CtsHighAvailabilityConfig;
+  /** The label of `driver "terraform" { backend "<label>" {} }`, if any. */
+  readonly terraformBackend?: string;
 }
 
 type HclObject = Record<string, unknown>;
@@ -60,15 +87,54 @@ function taskFromHcl(block: HclObject): TaskRequestTask {
   return task as unknown as TaskRequestTask;
 }
 
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The first label of a labelled block and its body (`storage "consul" { … }`). */
+function firstLabelled(value: unknown): { label: string; body: HclObject } | undefined {
+  if (!isObject(value)) return undefined;
+  const [label, blocks] = Object.entries(value)[0] ?? [];
+  const body = singleBlock(blocks);
+  return label === undefined || body === undefined ? undefined : { label, body };
+}
+
+function highAvailabilityFromHcl(value: unknown): CtsHighAvailabilityConfig | undefined {
+  const block = singleBlock(value);
+  if (block === undefined) return undefined;
+  const cluster = singleBlock(block.cluster);
+  const storage = firstLabelled(cluster?.storage);
+  const instance = singleBlock(block.instance);
+  return {
+    clusterName: stringOf(cluster?.name),
+    storage:
+      storage === undefined
+        ? undefined
+        : {
+            type: storage.label,
+            parentPath: stringOf(storage.body.parent_path),
+            namespace: stringOf(storage.body.namespace),
+            sessionTtl: stringOf(storage.body.session_ttl),
+          },
+    instanceAddress: stringOf(instance?.address),
+  };
+}
+
 function fromHclDocument(document: HclObject): CtsConfigFile {
   const blocks = Array.isArray(document.task)
     ? document.task
     : document.task === undefined
       ? []
       : [document.task];
+  const registration = singleBlock(singleBlock(document.consul)?.service_registration);
+  const terraform = singleBlock(labelledBlocks(document.driver)?.terraform);
   return {
     tasks: blocks.filter(isObject).map(taskFromHcl),
     bufferPeriod: singleBlock(document.buffer_period) as CtsConfigFile['bufferPeriod'],
+    id: stringOf(document.id),
+    serviceName: stringOf(registration?.service_name),
+    highAvailability: highAvailabilityFromHcl(document.high_availability),
+    terraformBackend: firstLabelled(terraform?.backend)?.label,
   };
 }
 

@@ -2,10 +2,12 @@
  * The fake's CTS executor: a model of Terraform. A task's input is what CTS
  * renders for its module from the simulated Consul; the plan is the
  * difference between that input and the input last applied; an apply records
- * it. Scripted outcomes can make a run fail, take time, or plan differently.
+ * it. Scripted outcomes can make a run fail, take time, or plan differently,
+ * or make a task's driver initialisation fail.
  */
 
 import type { CtsRunOutput } from '../../api/cts/run-output.ts';
+import type { CtsDriverModel } from '../../api/cts/tasks.ts';
 import type { TaskConfig } from '../../api/cts/types.ts';
 import { sleep } from '../../engine/clock.ts';
 import type { Executor } from '../../engine/executor.ts';
@@ -78,7 +80,13 @@ export interface TerraformModelOptions {
 }
 
 /** The model's executor, and the state it applied, per task id. */
-export interface TerraformModel extends Executor {
+export interface TerraformModel extends Executor, CtsDriverModel {
+  /**
+   * Initialises a task's driver: throws `error tf-init for '<task>': <error>`
+   * when an outcome scripts `initError` (`driver/terraform.go` wraps
+   * `terraform init`'s error so), and succeeds otherwise.
+   */
+  initTask(config: TaskConfig): void;
   /** Forgets what a task applied (when the task is deleted). */
   forget(taskId: string): void;
   /** Forgets everything applied. */
@@ -114,6 +122,10 @@ export function createTerraformModel(options: TerraformModelOptions): TerraformM
       }
       if (mode === 'apply') applied.set(task.id, resources);
       return { changesPresent, plan };
+    },
+    initTask(config) {
+      const error = options.outcomes.takeInitError(config.name);
+      if (error !== undefined) throw new Error(`error tf-init for '${config.name}': ${error}`);
     },
     forget(taskId) {
       applied.delete(taskId);

@@ -20,8 +20,11 @@ import type { Task } from '../../../engine/types.ts';
 /** The tasks an engine adopted, in store order. */
 export interface AdoptedTasks {
   readonly ids: readonly string[];
-  /** Gives every adopted task that still exists its triggers back (cron starts ticking). */
-  resumeTriggers(): void;
+  /**
+   * Gives every adopted task that still exists, but those in `except`, its
+   * triggers back (cron starts ticking).
+   */
+  resumeTriggers(except?: ReadonlySet<string>): void;
 }
 
 /**
@@ -50,8 +53,9 @@ export function adoptStoredTasks(
   }
   return {
     ids,
-    resumeTriggers() {
+    resumeTriggers(except) {
       for (const id of ids) {
+        if (except?.has(id) === true) continue;
         const task = engine.tasks.find(id);
         if (task === undefined || task.deletionRequestedAtMs !== undefined) continue;
         if (!task.triggers.some((trigger) => trigger.kind === 'cron')) continue;

@@ -9,8 +9,10 @@
  * out the local backend) and the scripted outcomes. Each leadership term gets
  * its own engine (scheduler, runner, status tracker) on that store; only the
  * leader has one, so only the leader runs tasks. A new leader adopts the
- * stored state, runs every enabled task once (failures become events, none
- * is fatal), then resumes its triggers.
+ * stored state, re-creates every task's driver and runs every enabled task
+ * once (failures become events, none is fatal; a task whose driver fails to
+ * initialise gets no event and is not runnable on that leader), then resumes
+ * its triggers.
  */
 
 import { Hono } from 'hono';
@@ -24,10 +26,12 @@ import type {
 } from '../../../api/cts/ha/leadership.ts';
 import { unhealthyMessage } from '../../../api/cts/messages.ts';
 import { legacyError } from '../../../api/cts/responses.ts';
-import type { EffectiveBufferPeriod } from '../../../api/cts/types.ts';
+import type { CtsDriverModel } from '../../../api/cts/tasks.ts';
+import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.ts';
 import type { Clock, ClockTimer } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { isEngineError } from '../../../engine/errors.ts';
+import type { Executor } from '../../../engine/executor.ts';
 import { MemoryStore } from '../../../engine/store.ts';
 import type { SettleParticipant } from '../../../engine/virtual-clock.ts';
 import type { FetchHandler, Listening, ListenOptions } from '../../../node.ts';
@@ -104,7 +108,7 @@ export interface CtsClusterTransition {
   /** catch-up-task: the task. */
   readonly task?: string;
   /** catch-up-task: what its run did. */
-  readonly outcome?: 'succeeded' | 'failed' | 'skipped-disabled' | 'not-run';
+  readonly outcome?: 'succeeded' | 'failed' | 'skipped-disabled' | 'init-failed' | 'not-run';
   /** catch-up-task: the failure; lock-released: why. */
   readonly detail?: string;
 }
@@ -142,6 +146,10 @@ interface World {
 interface Term {
   readonly engine: Engine;
   readonly app: Hono;
+  /** Initialises a task's driver (the shared Terraform model's scripted outcomes). */
+  initTask(config: TaskConfig): void;
+  /** Tasks whose driver failed to initialise in the catch-up pass: never run on this term. */
+  readonly noDriver: Set<string>;
   ended: boolean;
   /** Forwards catalog changes held back during the catch-up pass, from then on all. */
   open(): void;
@@ -666,9 +674,17 @@ export class CtsCluster {
 
   #startTerm(member: Member): void {
     const world = this.#world;
+    const noDriver = new Set<string>();
+    // The shared model, plus this leader's drivers: a task whose driver
+    // failed to initialise has none, so PATCH answers 500 (research/cts-ha.md §4.2).
+    const executor: Executor & CtsDriverModel = {
+      runStep: (context) => world.model.runStep(context),
+      initTask: (config) => world.model.initTask(config),
+      hasDriver: (taskId) => !noDriver.has(taskId),
+    };
     const engine = createCtsEngine({
       clock: this.clock,
-      executor: world.model,
+      executor,
       store: world.store,
       closeMode: 'abort',
       // adopt.ts replays the store itself, holding triggers until the catch-up pass.
@@ -683,6 +699,7 @@ export class CtsCluster {
       get(target, property) {
         if (property === 'notifyChange') {
           return (taskId: string) => {
+            if (noDriver.has(taskId)) return;
             if (open) target.notifyChange(taskId);
             else held.add(taskId);
           };
@@ -702,6 +719,8 @@ export class CtsCluster {
         globalBufferPeriod: this.#globalBufferPeriod,
         leadership: member.leadership,
       }),
+      initTask: (config) => world.model.initTask(config),
+      noDriver,
       ended: false,
       open() {
         open = true;
@@ -725,7 +744,10 @@ export class CtsCluster {
     void pass.finally(() => this.#pending.delete(pass));
   }
 
-  /** Once mode with allow-fail (research/cts-ha.md §4.2): every enabled task once, in order. */
+  /**
+   * Once mode with allow-fail (research/cts-ha.md §4.2): every task's driver
+   * is created again, then every enabled task runs once, in order.
+   */
   async #catchUp(
     member: Member,
     term: Term,
@@ -737,6 +759,21 @@ export class CtsCluster {
       if (term.ended) return;
       const task = engine.tasks.find(id);
       if (task === undefined || task.deletionRequestedAtMs !== undefined) continue;
+      try {
+        // `createTask` (disabled tasks included): a failure is logged, no event is
+        // stored, and the task is not added to the drivers (checklist item 25c).
+        term.initTask(task.spec as TaskConfig);
+      } catch (error) {
+        term.noDriver.add(task.id);
+        this.#record({
+          kind: 'catch-up-task',
+          member: member.id,
+          task: task.name,
+          outcome: 'init-failed',
+          detail: messageOf(error),
+        });
+        continue;
+      }
       if (!task.enabled) {
         this.#record({
           kind: 'catch-up-task',
@@ -772,7 +809,7 @@ export class CtsCluster {
     }
     if (term.ended) return;
     this.#record({ kind: 'catch-up-finished', member: member.id });
-    adopted.resumeTriggers();
+    adopted.resumeTriggers(term.noDriver);
     term.open();
     this.#record({ kind: 'triggers-resumed', member: member.id });
   }
