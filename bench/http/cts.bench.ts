@@ -16,20 +16,30 @@
  */
 
 import {
-  formatSpread,
   machine,
-  median,
   pinSelf,
   round,
-  roundSpread,
   type ServerHandle,
-  type Spread,
-  spread,
   startServer,
   today,
   writeResults,
 } from './harness.ts';
-import { runLoad } from './load.ts';
+import {
+  benchRoute,
+  CONNECTIONS,
+  DURATION_MS,
+  methodSection,
+  ONLY,
+  type PairRoute,
+  printRoute,
+  QUICK,
+  ROUNDS,
+  type RouteResult,
+  SERVERS,
+  type ServerName,
+  type TargetCheck,
+  WARMUP_MS,
+} from './pairs.ts';
 import {
   CTS_CORS_HEADERS,
   CTS_ROUTES,
@@ -40,57 +50,6 @@ import {
   seedCts,
 } from './routes.ts';
 import type { BaselineRoute } from './server-child.ts';
-
-const QUICK = process.env.BENCH_QUICK === '1';
-const ROUNDS = Number(process.env.BENCH_PAIRS ?? (QUICK ? 1 : 3));
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? (QUICK ? 400 : 2000));
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? (QUICK ? 300 : 1000));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-/** Hard cap per trial, whatever the duration. */
-const MAX_REQUESTS = 500_000;
-const ONLY = process.env.BENCH_ROUTES?.split(',');
-
-const SERVERS = ['raw', 'hono', 'fake'] as const;
-type ServerName = (typeof SERVERS)[number];
-
-interface Trial {
-  readonly rps: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly cpuUsPerRequest: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly responseBytes: number;
-}
-
-async function measure(
-  server: ServerHandle,
-  route: RouteDef,
-  durationMs: number,
-  log: boolean,
-): Promise<Trial> {
-  const before = await server.cpuMicros();
-  const load = await runLoad({
-    port: server.port,
-    connections: CONNECTIONS,
-    durationMs,
-    maxRequests: MAX_REQUESTS,
-    request: requestsFor(route),
-    expectStatus: route.status,
-  });
-  const after = await server.cpuMicros();
-  if (load.errors > 0 && log)
-    console.error(`  ! ${load.errors} unexpected answers, first: ${load.firstError}`);
-  return {
-    rps: load.requestsPerSecond,
-    p50Ms: load.p50Ms,
-    p99Ms: load.p99Ms,
-    cpuUsPerRequest: (after - before) / Math.max(1, load.requests),
-    requests: load.requests,
-    errors: load.errors,
-    responseBytes: load.meanResponseBytes,
-  };
-}
 
 /** The response object the baselines serialise: what the fake answers on `route`. */
 async function baselineRoute(fake: ServerHandle, route: RouteDef): Promise<BaselineRoute> {
@@ -131,86 +90,16 @@ async function baselineRoute(fake: ServerHandle, route: RouteDef): Promise<Basel
   };
 }
 
-type Metric = 'rps' | 'p50Ms' | 'p99Ms' | 'cpuUsPerRequest';
-const METRICS: readonly Metric[] = ['rps', 'p50Ms', 'p99Ms', 'cpuUsPerRequest'];
-
-interface RouteResult {
-  readonly id: string;
-  readonly label: string;
-  readonly tasks: number;
-  readonly responseBytes: Record<ServerName, number>;
-  readonly errors: Record<ServerName, number>;
-  readonly servers: Record<ServerName, Record<Metric, Spread>>;
-  /** subject ÷ raw within each round. */
-  readonly ratios: Record<'hono' | 'fake', Record<Metric, Spread>>;
-}
-
-async function benchRoute(fake: ServerHandle, route: RouteDef): Promise<RouteResult> {
-  const baseline = await baselineRoute(fake, route);
-  const servers: Record<ServerName, ServerHandle> = {
-    raw: await startServer({ kind: 'raw', route: baseline }),
-    hono: await startServer({ kind: 'hono', route: baseline }),
-    fake,
+/** A CTS route as the shared pair runner takes it. */
+function pairRoute(route: RouteDef): PairRoute {
+  return {
+    id: route.id,
+    label: route.label,
+    tasks: route.tasks,
+    status: route.status,
+    requests: () => requestsFor(route),
+    baseline: (fake) => baselineRoute(fake, route),
   };
-  try {
-    for (const name of SERVERS) await measure(servers[name], route, WARMUP_MS, false);
-    const trials: Record<ServerName, Trial[]> = { raw: [], hono: [], fake: [] };
-    for (let roundIndex = 0; roundIndex < ROUNDS; roundIndex++) {
-      const order = SERVERS.map((_, i) => SERVERS[(i + roundIndex) % SERVERS.length] as ServerName);
-      for (const name of order)
-        trials[name].push(await measure(servers[name], route, DURATION_MS, true));
-    }
-    const summary = (name: ServerName): Record<Metric, Spread> =>
-      Object.fromEntries(
-        METRICS.map((metric) => [metric, roundSpread(spread(trials[name].map((t) => t[metric])))]),
-      ) as Record<Metric, Spread>;
-    const ratio = (name: 'hono' | 'fake'): Record<Metric, Spread> =>
-      Object.fromEntries(
-        METRICS.map((metric) => [
-          metric,
-          roundSpread(
-            spread(trials[name].map((t, i) => t[metric] / (trials.raw[i] as Trial)[metric])),
-          ),
-        ]),
-      ) as Record<Metric, Spread>;
-    const perServer = <T>(f: (list: Trial[]) => T): Record<ServerName, T> => ({
-      raw: f(trials.raw),
-      hono: f(trials.hono),
-      fake: f(trials.fake),
-    });
-    return {
-      id: route.id,
-      label: route.label,
-      tasks: route.tasks,
-      responseBytes: perServer((list) => Math.round(median(list.map((t) => t.responseBytes)))),
-      errors: perServer((list) => list.reduce((sum, t) => sum + t.errors, 0)),
-      servers: { raw: summary('raw'), hono: summary('hono'), fake: summary('fake') },
-      ratios: { hono: ratio('hono'), fake: ratio('fake') },
-    };
-  } finally {
-    await servers.raw.close();
-    await servers.hono.close();
-  }
-}
-
-function printRoute(result: RouteResult): void {
-  console.log(`\n${result.label}  (response ${result.responseBytes.fake} B)`);
-  console.log(
-    '  server  req/s                     p50 ms               p99 ms               CPU µs/req            ×raw req/s         ×raw CPU/req',
-  );
-  for (const name of SERVERS) {
-    const s = result.servers[name];
-    const r = name === 'raw' ? undefined : result.ratios[name];
-    console.log(
-      `  ${name.padEnd(6)}  ${formatSpread(s.rps).padEnd(24)}  ${formatSpread(s.p50Ms).padEnd(19)}  ${formatSpread(s.p99Ms).padEnd(19)}  ${formatSpread(s.cpuUsPerRequest).padEnd(20)}  ${r === undefined ? '' : formatSpread(r.rps).padEnd(17)}  ${r === undefined ? '' : formatSpread(r.cpuUsPerRequest)}`,
-    );
-  }
-}
-
-interface TargetCheck {
-  readonly target: string;
-  readonly value: string;
-  readonly met: boolean;
 }
 
 function checkTargets(results: readonly RouteResult[]): {
@@ -285,7 +174,7 @@ async function main(): Promise<void> {
     }
     for (const route of routes) {
       const fake = fakes.get(route.setup) as ServerHandle;
-      const result = await benchRoute(fake, route);
+      const result = await benchRoute(fake, pairRoute(route));
       printRoute(result);
       results.push(result);
     }
@@ -303,17 +192,7 @@ async function main(): Promise<void> {
   const path = writeResults('cts', {
     date: today(),
     machine: machine(),
-    method: {
-      rounds: ROUNDS,
-      durationMs: DURATION_MS,
-      warmupMs: WARMUP_MS,
-      connections: CONNECTIONS,
-      loadGenerator:
-        'bench/http/load.ts: keep-alive HTTP/1.1 over node:net, one request in flight per connection',
-      ratios: 'subject ÷ raw within each round, then median (min–max) over rounds',
-      serverCpu:
-        'process.cpuUsage() (user + system) of the server process over the measured window, ÷ requests',
-    },
+    method: methodSection(),
     routes: results,
     listing,
     targets: checks,

@@ -9,7 +9,8 @@
  *   → { type: 'exit' }          the server closes and the process exits (a --cpu-prof profile is written)
  *
  * Kinds: `raw` (node:http, the floor), `hono` (Hono on @hono/node-server,
- * the framework cost), `fake` (startFakeServer(), every dialect mounted).
+ * the framework cost), `fake` (startFakeServer(), every dialect mounted,
+ * on a real clock unless the spec says `clock: 'virtual'`).
  * The baselines answer one route with the same headers and JSON the fake
  * sends, serialised per request as the fake does.
  */
@@ -32,14 +33,25 @@ export interface BaselineRoute {
    * duplicate), and answer `{ request_id, task: { ...postTemplate, name } }`.
    */
   readonly postTemplate?: Record<string, unknown>;
+  /**
+   * POST with `body` and no `postTemplate`: parse the request body as JSON and
+   * answer `body` (`'fixed'`, e.g. Ona's ListTasks), or answer it with a new
+   * `taskExecution.id` kept in a Map (`'new-execution'`, Ona's StartTask).
+   * @default 'fixed'
+   */
+  readonly postAnswer?: 'fixed' | 'new-execution';
   /** Extra response headers (CTS's CORS labels). */
   readonly headers: Readonly<Record<string, string>>;
+  /** @default 'application/json' */
+  readonly contentType?: string;
+  /** CTS ends its JSON with a newline (Go's json.Encoder); tfc and Ona do not. @default true */
+  readonly trailingNewline?: boolean;
 }
 
 /** What to start. */
 export type ServerSpec =
   | { readonly kind: 'raw' | 'hono'; readonly route: BaselineRoute }
-  | { readonly kind: 'fake' };
+  | { readonly kind: 'fake'; readonly clock?: 'real' | 'virtual' };
 
 export type ParentMessage =
   | { type: 'start'; spec: ServerSpec }
@@ -63,6 +75,7 @@ interface PostOutcome {
 
 /** The baselines' whole POST handler body: parse, check, store, represent. */
 function makePostHandler(route: BaselineRoute): (body: string) => PostOutcome {
+  if (route.postTemplate === undefined) return makeAnswerHandler(route);
   const names = new Set<string>();
   return (text) => {
     let parsed: unknown;
@@ -83,14 +96,39 @@ function makePostHandler(route: BaselineRoute): (body: string) => PostOutcome {
   };
 }
 
+/** POST without a template: parse the body, then answer the captured body (or a new execution from it). */
+function makeAnswerHandler(route: BaselineRoute): (body: string) => PostOutcome {
+  const newline = route.trailingNewline === false ? '' : '\n';
+  const executions = new Map<string, { taskId: unknown; atMs: number }>();
+  const template = route.body as { taskExecution?: Record<string, unknown> } | undefined;
+  return (text) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { status: 400, text: '{"code":"invalid_argument","message":"bad json"}' };
+    }
+    if (route.postAnswer !== 'new-execution')
+      return { status: route.status, text: `${JSON.stringify(route.body)}${newline}` };
+    const id = crypto.randomUUID();
+    executions.set(id, { taskId: (parsed as { id?: unknown } | null)?.id, atMs: Date.now() });
+    return {
+      status: route.status,
+      text: `${JSON.stringify({ ...template, taskExecution: { ...template?.taskExecution, id } })}${newline}`,
+    };
+  };
+}
+
 function startRaw(route: BaselineRoute): Promise<number> {
   const prefix = route.pattern.split(':')[0] as string;
   const exact = !route.pattern.includes(':');
   const post = makePostHandler(route);
+  const contentType = route.contentType ?? 'application/json';
+  const newline = route.trailingNewline === false ? '' : '\n';
   const send = (res: ServerResponse, status: number, text: string): void => {
     res.writeHead(status, {
       ...route.headers,
-      'content-type': 'application/json',
+      'content-type': contentType,
       'content-length': Buffer.byteLength(text),
     });
     res.end(text);
@@ -108,7 +146,7 @@ function startRaw(route: BaselineRoute): Promise<number> {
       return;
     }
     if (route.method === 'GET') {
-      send(res, route.status, `${JSON.stringify(route.body)}\n`);
+      send(res, route.status, `${JSON.stringify(route.body)}${newline}`);
       return;
     }
     const chunks: Buffer[] = [];
@@ -127,16 +165,19 @@ async function startHono(route: BaselineRoute): Promise<number> {
   const { Hono } = await import('hono');
   const { serve } = await import('@hono/node-server');
   const app = new Hono();
-  const headers = { ...route.headers, 'content-type': 'application/json' };
+  const headers = { ...route.headers, 'content-type': route.contentType ?? 'application/json' };
+  const newline = route.trailingNewline === false ? '' : '\n';
   if (route.method === 'GET') {
     app.get(route.pattern, (c) =>
-      c.body(`${JSON.stringify(route.body)}\n`, route.status as 200, headers),
+      // A fresh object per response: with a single header Hono hands the object itself
+      // to @hono/node-server, which then adds a numeric content-length to it.
+      c.body(`${JSON.stringify(route.body)}${newline}`, route.status as 200, { ...headers }),
     );
   } else {
     const post = makePostHandler(route);
     app.post(route.pattern, async (c) => {
       const outcome = post(await c.req.text());
-      return c.body(outcome.text, outcome.status as 201, headers);
+      return c.body(outcome.text, outcome.status as 201, { ...headers });
     });
   }
   return new Promise((resolve) => {
@@ -144,9 +185,9 @@ async function startHono(route: BaselineRoute): Promise<number> {
   });
 }
 
-async function startFake(): Promise<number> {
+async function startFake(clock: 'real' | 'virtual' = 'real'): Promise<number> {
   const { startFakeServer } = await import('../../src/testing/index.ts');
-  const fake = await startFakeServer();
+  const fake = await startFakeServer({ clock });
   return fake.port;
 }
 
@@ -190,7 +231,7 @@ process.on('message', (message: ParentMessage) => {
     const { spec } = message;
     const started =
       spec.kind === 'fake'
-        ? startFake()
+        ? startFake(spec.clock)
         : spec.kind === 'raw'
           ? startRaw(spec.route)
           : startHono(spec.route);
