@@ -13,13 +13,7 @@ import type { EngineEvents } from './events.ts';
 import type { Executor, PlanContext } from './executor.ts';
 import { runPlanAttempt, stepStatesOf } from './plan-attempt.ts';
 import { type RetryPolicy, retryApplies, retryDelayMs } from './retry.ts';
-import type {
-  Execution,
-  ExecutionMode,
-  PlanDefinition,
-  Task,
-  TriggerInfo,
-} from './types.ts';
+import type { Execution, ExecutionMode, PlanDefinition, Task, TriggerInfo } from './types.ts';
 
 /** The collaborators and settings of an {@link ExecutionRunner}. */
 export interface ExecutionRunnerDependencies {
