@@ -71,6 +71,16 @@ export interface FakeControlOptions {
   readonly journalLimit?: number;
 }
 
+/** The dialect's world, or an error saying how to start a fake that serves it. */
+function served<T>(dialect: DialectName, fake: T | undefined): T {
+  if (fake === undefined) {
+    throw new Error(
+      `taskport: this fake server does not serve the '${dialect}' dialect; start it with dialects: ['${dialect}'].`,
+    );
+  }
+  return fake;
+}
+
 /** The control surface of one fake server. */
 export class FakeControl {
   readonly clock: Clock;
@@ -102,12 +112,7 @@ export class FakeControl {
 
   /** The simulated Ona automation service; throws if the fake does not serve `ona`. */
   get onaFake(): OnaFake {
-    if (this.#ona === undefined) {
-      throw new Error(
-        "taskport: this fake server does not serve the 'ona' dialect; start it with dialects: ['ona'].",
-      );
-    }
-    return this.#ona;
+    return served('ona', this.#ona);
   }
 
   /** The Ona world: environments, automations.yaml seeding, scripted outcomes, triggers. */
@@ -117,12 +122,7 @@ export class FakeControl {
 
   /** The simulated Terraform Cloud; throws if the fake does not serve `tfc`. */
   get tfcFake(): TfcFake {
-    if (this.#tfc === undefined) {
-      throw new Error(
-        "taskport: this fake server does not serve the 'tfc' dialect; start it with dialects: ['tfc'].",
-      );
-    }
-    return this.#tfc;
+    return served('tfc', this.#tfc);
   }
 
   /** The Terraform Cloud world: organizations, workspaces, tokens, runs, webhooks, knobs. */
@@ -132,12 +132,7 @@ export class FakeControl {
 
   /** The simulated CTS daemon; throws if the fake does not serve `cts`. */
   get ctsFake(): CtsFake {
-    if (this.#cts === undefined) {
-      throw new Error(
-        "taskport: this fake server does not serve the 'cts' dialect; start it with dialects: ['cts'].",
-      );
-    }
-    return this.#cts;
+    return served('cts', this.#cts);
   }
 
   /** Whether time only moves through `advance` (a virtual clock). */

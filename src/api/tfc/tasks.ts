@@ -27,6 +27,7 @@ import { taskResource, workspaceResource, workspaceTaskResource } from './repres
 import { sendRunTaskRequest, verificationPayload } from './run-task-request.ts';
 import { readTaskFields, type TaskFields } from './task-validation.ts';
 import type { OrganizationRecord, RunTaskRecord } from './types.ts';
+import { workspaceTaskList } from './workspace-tasks.ts';
 
 /** The `include` values run-task reads accept (research §1.6). */
 export const TASK_INCLUDES = ['workspace_tasks', 'workspace_tasks.workspace'] as const;
@@ -246,14 +247,5 @@ export function deleteTask(context: TfcContext, c: TfcRequest): Response {
 /** `GET /tasks/:id/relationships/workspace-tasks` (spec only). */
 export function listTaskAssociations(context: TfcContext, c: TfcRequest): Response {
   const task = visibleTask(context, c, c.req.param('id') ?? '');
-  const page = paginate(
-    context.state.associationsOfTask(task.id),
-    parsePage(queryOf(c)),
-    c.req.url,
-  );
-  return jsonApi(200, {
-    data: page.items.map(workspaceTaskResource),
-    links: page.links,
-    meta: page.meta,
-  });
+  return workspaceTaskList(c, context.state.associationsOfTask(task.id));
 }

@@ -166,11 +166,12 @@ export async function createWorkspaceTask(context: TfcContext, c: TfcRequest): P
 export function listWorkspaceTasks(context: TfcContext, c: TfcRequest): Response {
   const workspace = visibleWorkspace(context, c, c.req.param('workspace_id') ?? '');
   runTaskOrganization(context, c, workspace.organization);
-  const page = paginate(
-    context.state.workspaceTasksOf(workspace.id),
-    parsePage(queryOf(c)),
-    c.req.url,
-  );
+  return workspaceTaskList(c, context.state.workspaceTasksOf(workspace.id));
+}
+
+/** A paginated document of workspace-task associations (both association lists share it). */
+export function workspaceTaskList(c: TfcRequest, items: readonly WorkspaceTaskRecord[]): Response {
+  const page = paginate(items, parsePage(queryOf(c)), c.req.url);
   return jsonApi(200, {
     data: page.items.map(workspaceTaskResource),
     links: page.links,

@@ -10,21 +10,13 @@
  */
 
 import { type Context, Hono } from 'hono';
+import { jsonBody } from '../../control-input.ts';
 import { type CtsCluster, CtsClusterError } from './cluster.ts';
 import type { CtsMemberStopOptions } from './options.ts';
 
 async function stopOptions(c: Context): Promise<CtsMemberStopOptions> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CtsClusterError('the body is not valid JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new CtsClusterError('the body must be a JSON object');
-  const { mode, port, successor } = body as Record<string, unknown>;
+  // A bad body is a ControlInputError, which onError answers with 400.
+  const { mode, port, successor } = await jsonBody(c);
   if (mode !== undefined && mode !== 'crash' && mode !== 'graceful')
     throw new CtsClusterError("`mode` must be 'crash' or 'graceful'");
   if (port !== undefined && port !== 'close' && port !== 'unhealthy')
