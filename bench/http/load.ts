@@ -1,16 +1,37 @@
 /**
- * A small, bounded HTTP/1.1 load generator: N keep-alive connections on
- * 127.0.0.1, each sending one request at a time (no pipelining) for a fixed
- * time, with a hard cap on the number of requests. It writes pre-built
- * request bytes straight to a socket and reads only the status line,
- * `content-length` / `transfer-encoding` and the body length, so the client
- * costs far less per request than the servers it measures.
+ * The load generator of the HTTP benches: autocannon (npm, a maintained
+ * HTTP/1.1 benchmarking tool), driven from this process. N keep-alive
+ * connections on 127.0.0.1, one request in flight per connection
+ * (pipelining 1), for a fixed time with a hard cap on the number of
+ * requests (`maxOverallRequests`).
+ *
+ * A route whose request never changes is sent as one request autocannon
+ * builds once; a factory that varies with the index (a POST with a new
+ * task name each time) goes through autocannon's `setupRequest`, called
+ * once per request sent, with one counter shared by every connection.
+ * Statuses other than the expected one count as errors, the first with the
+ * start of its body (autocannon's per-request `onResponse`). Latencies are
+ * autocannon's own per-response times (its `response` event): its HDR
+ * histogram (`result.latency`) has 1 ms buckets, too coarse for sub-ms
+ * medians, so the percentiles are taken exactly over those times.
  */
 
-import { connect, type Socket } from 'node:net';
+import autocannon from 'autocannon';
 
-/** One request's bytes; `index` counts requests across all connections. */
-export type RequestFactory = (index: number) => Buffer;
+/** How the results files describe this load generator. */
+export const LOAD_GENERATOR =
+  'autocannon@9 (npm) in the bench process: keep-alive HTTP/1.1 on 127.0.0.1, pipelining 1 (one request in flight per connection), bounded by duration and maxOverallRequests; p50/p99 exact over its per-response times';
+
+/** One request, as autocannon sends it (it adds `host`, `connection` and `content-length`). */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** One request; `index` counts requests across all connections. */
+export type RequestFactory = (index: number) => HttpRequest;
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -34,80 +55,43 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** Mean response size (head + body), bytes. */
   readonly meanResponseBytes: number;
-  /** The first unexpected status seen, with the start of its body. */
+  /** The first unexpected status seen, with the start of its body (or the first connection error). */
   readonly firstError?: string;
 }
 
-/** Builds the bytes of a request. */
+/** Describes a request. */
 export function httpRequest(
   method: string,
   path: string,
   body?: string,
   headers: Record<string, string> = {},
-): Buffer {
-  let head = `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: keep-alive\r\n`;
-  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-  if (body === undefined) return Buffer.from(`${head}\r\n`, 'latin1');
-  const bytes = Buffer.from(body, 'utf8');
-  return Buffer.concat([
-    Buffer.from(`${head}content-length: ${bytes.length}\r\n\r\n`, 'latin1'),
-    bytes,
-  ]);
+): HttpRequest {
+  return body === undefined ? { method, path, headers } : { method, path, headers, body };
 }
 
-const CRLFCRLF = Buffer.from('\r\n\r\n');
+/** How autocannon's run ends: the stop flag set by `duration` is only read on a sample tick. */
+const SAMPLE_MS = 50;
+/** Seconds autocannon waits on one response before it counts a timeout and reconnects. */
+const TIMEOUT_S = 10;
 
-/** Incremental parser of responses on one connection (content-length or chunked bodies). */
-class ResponseReader {
-  #buffer: Buffer = Buffer.alloc(0);
-  /** -1 while reading the head. */
-  #remaining = -1;
-  #chunked = false;
-  #status = 0;
-  #bytes = 0;
-  #bodyStart = '';
+function sameRequest(a: HttpRequest, b: HttpRequest): boolean {
+  if (a === b) return true;
+  if (a.method !== b.method || a.path !== b.path || a.body !== b.body) return false;
+  const names = Object.keys(a.headers);
+  return (
+    names.length === Object.keys(b.headers).length &&
+    names.every((name) => a.headers[name] === b.headers[name])
+  );
+}
 
-  /** Feeds bytes; calls `done(status, bytes, bodyStart)` for each complete response. */
-  feed(data: Buffer, done: (status: number, bytes: number, bodyStart: string) => void): void {
-    this.#buffer = this.#buffer.length === 0 ? data : Buffer.concat([this.#buffer, data]);
-    for (;;) {
-      if (this.#remaining < 0) {
-        const end = this.#buffer.indexOf(CRLFCRLF);
-        if (end < 0) return;
-        const head = this.#buffer.toString('latin1', 0, end);
-        this.#status = Number(head.slice(9, 12));
-        const lower = head.toLowerCase();
-        const lengthAt = lower.indexOf('\r\ncontent-length:');
-        this.#chunked = lengthAt < 0 && lower.includes('\r\ntransfer-encoding: chunked');
-        this.#remaining = lengthAt < 0 ? 0 : Number.parseInt(lower.slice(lengthAt + 17), 10);
-        this.#bytes = end + 4;
-        this.#buffer = this.#buffer.subarray(end + 4);
-        this.#bodyStart = '';
-      }
-      if (this.#chunked) {
-        // Chunks: "<hex>\r\n<data>\r\n", ended by "0\r\n\r\n".
-        const lineEnd = this.#buffer.indexOf('\r\n');
-        if (lineEnd < 0) return;
-        const size = Number.parseInt(this.#buffer.toString('latin1', 0, lineEnd), 16);
-        const total = lineEnd + 2 + size + 2;
-        if (this.#buffer.length < total) return;
-        if (this.#bodyStart === '' && size > 0)
-          this.#bodyStart = this.#buffer.toString('utf8', lineEnd + 2, lineEnd + 2 + 200);
-        this.#bytes += total;
-        this.#buffer = this.#buffer.subarray(total);
-        if (size > 0) continue;
-      } else {
-        if (this.#buffer.length < this.#remaining) return;
-        if (this.#status >= 300)
-          this.#bodyStart = this.#buffer.toString('utf8', 0, Math.min(200, this.#remaining));
-        this.#bytes += this.#remaining;
-        this.#buffer = this.#buffer.subarray(this.#remaining);
-      }
-      this.#remaining = -1;
-      this.#chunked = false;
-      done(this.#status, this.#bytes, this.#bodyStart);
-    }
-  }
+function toAutocannon(request: HttpRequest): autocannon.Request {
+  return {
+    method: request.method as autocannon.Request['method'],
+    path: request.path,
+    // A fresh object: autocannon writes content-length into it.
+    headers: { ...request.headers },
+    ...(request.body === undefined ? {} : { body: request.body }),
+  };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -116,66 +100,68 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.max(0, index)] as number;
 }
 
-/** Runs the load; resolves when every connection has finished its last request. */
+/** Runs the load; resolves when autocannon has closed every connection. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  // autocannon splits maxOverallRequests over the connections; a connection given 0 would not stop.
+  const connections = Math.max(1, Math.min(options.connections, options.maxRequests));
   const latencies = new Float64Array(options.maxRequests);
-  let issued = 0;
   let completed = 0;
   let errors = 0;
   let bytes = 0;
   let firstError: string | undefined;
-  const started = performance.now();
-  const deadline = started + options.durationMs;
-  // A connection that stops answering is cut loose after this long.
-  const hardStop = deadline + 10_000;
+  let lastResponseAt = 0;
 
-  const oneConnection = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const socket: Socket = connect({ host: '127.0.0.1', port: options.port });
-      socket.setNoDelay(true);
-      const reader = new ResponseReader();
-      let sentAt = 0;
-      let finished = false;
-      const timer = setTimeout(
-        () => finish(new Error('load: a connection hung')),
-        hardStop - started,
-      );
-      const finish = (error?: Error): void => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        socket.destroy();
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const sendNext = (): void => {
-        if (issued >= options.maxRequests || performance.now() >= deadline) {
-          finish();
-          return;
-        }
-        const index = issued++;
-        sentAt = performance.now();
-        socket.write(options.request(index));
-      };
-      socket.on('connect', sendNext);
-      socket.on('data', (data: Buffer) =>
-        reader.feed(data, (status, size, bodyStart) => {
-          latencies[completed++] = performance.now() - sentAt;
-          bytes += size;
-          if (status !== options.expectStatus) {
-            errors++;
-            firstError ??= `${status} ${bodyStart}`;
-          }
-          sendNext();
+  const first = options.request(0);
+  const fixed = sameRequest(first, options.request(1));
+  let next = 0;
+  const request: autocannon.Request = {
+    ...toAutocannon(first),
+    onResponse(status, body) {
+      if (status === options.expectStatus) return;
+      errors++;
+      firstError ??= `${status} ${body.slice(0, 200)}`;
+    },
+    // Called once per request sent, by every connection (the closure is shared).
+    ...(fixed
+      ? {}
+      : {
+          setupRequest: (base: autocannon.Request): autocannon.Request => ({
+            ...base,
+            ...toAutocannon(options.request(next++)),
+          }),
         }),
-      );
-      socket.on('error', (error) => finish(error));
-      socket.on('close', () => finish(finished ? undefined : new Error('load: server closed')));
-    });
+  };
 
-  await Promise.all(Array.from({ length: options.connections }, oneConnection));
-  const elapsedMs = performance.now() - started;
-  const sorted = latencies.subarray(0, completed).sort();
+  const started = performance.now();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${options.port}`,
+        connections,
+        pipelining: 1,
+        duration: options.durationMs / 1000,
+        maxOverallRequests: options.maxRequests,
+        timeout: TIMEOUT_S,
+        sampleInt: SAMPLE_MS,
+        requests: [request],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, size, responseTime) => {
+      lastResponseAt = performance.now();
+      if (completed < latencies.length) latencies[completed] = responseTime;
+      completed++;
+      bytes += size;
+    });
+    instance.on('reqError', (error: unknown) => {
+      firstError ??= `connection: ${error instanceof Error ? error.message : String(error)}`;
+    });
+  });
+  // Connection errors and timeouts (autocannon counts them) on top of unexpected statuses.
+  errors += result.errors;
+  // The window ends with the last response: after a `maxRequests` stop, autocannon idles until its next tick.
+  const elapsedMs = (completed > 0 ? lastResponseAt : performance.now()) - started;
+  const sorted = latencies.subarray(0, Math.min(completed, latencies.length)).sort();
   return {
     requests: completed,
     errors,

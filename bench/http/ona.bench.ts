@@ -18,7 +18,7 @@
  */
 
 import type { ServerHandle } from './harness.ts';
-import { httpRequest } from './load.ts';
+import { type HttpRequest, httpRequest } from './load.ts';
 import { type PairRoute, ratioTarget, runDialectBench } from './pairs.ts';
 import type { BaselineRoute } from './server-child.ts';
 
@@ -153,7 +153,7 @@ function startTaskRoute(seeded: Seeded): PairRoute {
     label: 'POST StartTask → a new execution (succeeds at once)',
     tasks: TASKS,
     status: 200,
-    requests: () => (index) => requests[index % requests.length] as Buffer,
+    requests: () => (index) => requests[index % requests.length] as HttpRequest,
     async baseline(fake): Promise<BaselineRoute> {
       return {
         method: 'POST',

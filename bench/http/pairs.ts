@@ -24,7 +24,7 @@ import {
   today,
   writeResults,
 } from './harness.ts';
-import { type RequestFactory, runLoad } from './load.ts';
+import { LOAD_GENERATOR, type RequestFactory, runLoad } from './load.ts';
 import type { BaselineRoute } from './server-child.ts';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
@@ -60,6 +60,8 @@ export interface Trial {
   readonly requests: number;
   readonly errors: number;
   readonly responseBytes: number;
+  /** CPU the load generator (this process) used over the trial, as a share of one core. */
+  readonly clientCpuShare: number;
 }
 
 /** One bounded load on `server`, with its CPU per request. */
@@ -71,6 +73,7 @@ export async function measure(
   log: boolean,
 ): Promise<Trial> {
   const before = await server.cpuMicros();
+  const clientBefore = process.cpuUsage();
   const load = await runLoad({
     port: server.port,
     connections: CONNECTIONS,
@@ -79,6 +82,7 @@ export async function measure(
     request,
     expectStatus,
   });
+  const client = process.cpuUsage(clientBefore);
   const after = await server.cpuMicros();
   if (load.errors > 0 && log)
     console.error(`  ! ${load.errors} unexpected answers, first: ${load.firstError}`);
@@ -90,6 +94,7 @@ export async function measure(
     requests: load.requests,
     errors: load.errors,
     responseBytes: load.meanResponseBytes,
+    clientCpuShare: (client.user + client.system) / 1000 / load.elapsedMs,
   };
 }
 
@@ -103,6 +108,8 @@ export interface RouteResult {
   readonly responseBytes: Record<ServerName, number>;
   readonly errors: Record<ServerName, number>;
   readonly servers: Record<ServerName, Record<Metric, Spread>>;
+  /** The load generator's CPU over each trial, share of one core: near 1, it (not the server) sets the pace. */
+  readonly clientCpuShare: Record<ServerName, Spread>;
   /** subject ÷ raw within each round. */
   readonly ratios: Record<'hono' | 'fake', Record<Metric, Spread>>;
 }
@@ -156,6 +163,9 @@ export async function benchRoute(fake: ServerHandle, route: PairRoute): Promise<
       responseBytes: perServer((list) => Math.round(median(list.map((t) => t.responseBytes)))),
       errors: perServer((list) => list.reduce((sum, t) => sum + t.errors, 0)),
       servers: perServer(summarise),
+      clientCpuShare: perServer((list) =>
+        roundSpread(spread(list.map((t) => t.clientCpuShare)), 2),
+      ),
       ratios: {
         hono: pairRatios(trials.hono, trials.raw),
         fake: pairRatios(trials.fake, trials.raw),
@@ -172,13 +182,13 @@ export function printRoute(result: RouteResult): void {
     `\n${result.label}  (response ${result.responseBytes.fake} B; raw ${result.responseBytes.raw} B)`,
   );
   console.log(
-    '  server  req/s                     p50 ms               p99 ms               CPU µs/req            ×raw req/s         ×raw CPU/req',
+    '  server  req/s                     p50 ms               p99 ms               CPU µs/req            ×raw req/s         ×raw CPU/req       load gen. CPU',
   );
   for (const name of SERVERS) {
     const s = result.servers[name];
     const r = name === 'raw' ? undefined : result.ratios[name];
     console.log(
-      `  ${name.padEnd(6)}  ${formatSpread(s.rps).padEnd(24)}  ${formatSpread(s.p50Ms).padEnd(19)}  ${formatSpread(s.p99Ms).padEnd(19)}  ${formatSpread(s.cpuUsPerRequest).padEnd(20)}  ${r === undefined ? '' : formatSpread(r.rps).padEnd(17)}  ${r === undefined ? '' : formatSpread(r.cpuUsPerRequest)}`,
+      `  ${name.padEnd(6)}  ${formatSpread(s.rps).padEnd(24)}  ${formatSpread(s.p50Ms).padEnd(19)}  ${formatSpread(s.p99Ms).padEnd(19)}  ${formatSpread(s.cpuUsPerRequest).padEnd(20)}  ${(r === undefined ? '' : formatSpread(r.rps)).padEnd(17)}  ${(r === undefined ? '' : formatSpread(r.cpuUsPerRequest)).padEnd(17)}  ${Math.round(result.clientCpuShare[name].median * 100)} %`,
     );
   }
 }
@@ -207,8 +217,7 @@ export function methodSection(extra: Record<string, unknown> = {}): Record<strin
     durationMs: DURATION_MS,
     warmupMs: WARMUP_MS,
     connections: CONNECTIONS,
-    loadGenerator:
-      'bench/http/load.ts: keep-alive HTTP/1.1 over node:net, one request in flight per connection',
+    loadGenerator: LOAD_GENERATOR,
     ratios: 'subject ÷ raw within each round, then median (min–max) over rounds',
     serverCpu:
       'process.cpuUsage() (user + system) of the server process over the measured window, ÷ requests',

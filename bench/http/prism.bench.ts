@@ -3,10 +3,12 @@
  * otherwise point at CTS's OpenAPI document: time to first answer and
  * throughput on the routes Prism can serve, side by side.
  *
- * Prism is not a dependency of taskport. Install it outside the repo first:
+ * Prism is not a dependency of taskport. Install it outside the repo first
+ * (`npm run bench` does this by itself when $PRISM_DIR has no Prism):
  *
- *   mkdir -p /tmp/prism && cd /tmp/prism && npm init -y && npm install @stoplight/prism-cli@5
+ *   npm install --prefix /tmp/prism @stoplight/prism-cli@5.14.2
  *   npm run bench:http:prism              # PRISM_DIR=/tmp/prism by default; ~2 minutes
+ *   BENCH_QUICK=1 npm run bench:http:prism   # smoke run, nothing written
  *
  * The OpenAPI document is the one the fake serves at /_taskport/openapi/cts.json,
  * saved to $PRISM_DIR/cts.json. Both servers are pinned to core 0, this
@@ -31,15 +33,16 @@ import {
   today,
   writeResults,
 } from './harness.ts';
-import { httpRequest, type RequestFactory, runLoad } from './load.ts';
+import { httpRequest, LOAD_GENERATOR, type RequestFactory, runLoad } from './load.ts';
 import { ctsTask, seedCts, taskName } from './routes.ts';
 
 const PRISM_DIR = process.env.PRISM_DIR ?? '/tmp/prism';
 const PRISM_BIN = join(PRISM_DIR, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
-const STARTS = Number(process.env.BENCH_RUNS ?? 10);
-const ROUNDS = Number(process.env.BENCH_PAIRS ?? 3);
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2000);
-const WARMUP_MS = 1000;
+const QUICK = process.env.BENCH_QUICK === '1';
+const STARTS = Number(process.env.BENCH_RUNS ?? (QUICK ? 2 : 10));
+const ROUNDS = Number(process.env.BENCH_PAIRS ?? (QUICK ? 1 : 3));
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? (QUICK ? 400 : 2000));
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? (QUICK ? 300 : 1000));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SEEDED = 10;
 
@@ -325,6 +328,10 @@ async function main(): Promise<void> {
     console.log('\nTargets:');
     for (const check of checks)
       console.log(`  ${check.met ? 'met    ' : 'MISSED '} ${check.target}: ${check.value}`);
+    if (QUICK) {
+      console.log('\n(BENCH_QUICK: nothing written)');
+      return;
+    }
     const path = writeResults('prism', {
       date: today(),
       machine: machine(),
@@ -335,6 +342,7 @@ async function main(): Promise<void> {
         warmupMs: WARMUP_MS,
         connections: CONNECTIONS,
         starts: STARTS,
+        loadGenerator: LOAD_GENERATOR,
       },
       startup,
       routes,

@@ -10,6 +10,7 @@
  *
  *   npm run bench:startup                 # ~1 minute, merges into bench/results/http-<date>.json
  *   BENCH_RUNS=5 npm run bench:startup
+ *   BENCH_QUICK=1 npm run bench:startup   # 2 runs each, nothing written
  */
 
 import { existsSync } from 'node:fs';
@@ -27,7 +28,8 @@ import {
 } from '../http/harness.ts';
 import { START_TIMEOUT_MS, timeToFirstAnswer, waitFor200 } from './first-answer.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const QUICK = process.env.BENCH_QUICK === '1';
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 2 : 20));
 
 const FAKE_URL = /listening on (http:\/\/\S+)/;
 
@@ -108,6 +110,10 @@ async function main(): Promise<void> {
   console.log(
     `  ${'startFakeServer()'.padEnd(28)} first 200: ${formatSpread(spread(restInProcess))}   (first call ${firstInProcess?.toFixed(2)}; importing taskport/testing via tsx ${importMs.toFixed(1)})`,
   );
+  if (QUICK) {
+    console.log('(BENCH_QUICK: nothing written)');
+    return;
+  }
   const path = writeResults('startup', {
     date: today(),
     machine: machine(),
