@@ -2,8 +2,8 @@
 
 import { createBenchApp } from './app.mjs';
 
-const { app, control } = createBenchApp();
-const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: app.fetch });
+const { fetch, control } = createBenchApp();
+const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch });
 const stop = async () => {
   await server.stop(true);
   await control.close();

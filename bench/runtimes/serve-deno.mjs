@@ -2,8 +2,8 @@
 
 import { createBenchApp } from './app.mjs';
 
-const { app, control } = createBenchApp();
-const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => {} }, app.fetch);
+const { fetch, control } = createBenchApp();
+const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => {} }, fetch);
 const stop = async () => {
   await server.shutdown();
   await control.close();

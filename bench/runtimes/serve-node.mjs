@@ -3,8 +3,8 @@
 import { listen } from '../../dist/node.js';
 import { createBenchApp } from './app.mjs';
 
-const { app, control } = createBenchApp();
-const server = await listen(app, { host: '127.0.0.1', port: 0 });
+const { fetch, control } = createBenchApp();
+const server = await listen({ fetch }, { host: '127.0.0.1', port: 0 });
 const stop = async () => {
   await server.close();
   await control.close();

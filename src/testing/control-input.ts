@@ -4,15 +4,31 @@
  */
 
 import type { Context } from 'hono';
+import { readBodyText } from '../api/shared/read-body.ts';
+
+/** Control bodies (seeds, automations files) larger than this are refused. */
+export const CONTROL_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** A control request that cannot be carried out as sent. */
 export class ControlInputError extends Error {
   override readonly name = 'ControlInputError';
 }
 
+/**
+ * The body as text, read the way the dialects read theirs (once, remembered
+ * for the journal). Throws {@link ControlInputError} past {@link CONTROL_MAX_BODY_BYTES}.
+ */
+export async function textBody(c: Context): Promise<string> {
+  const body = await readBodyText(c.req.raw, CONTROL_MAX_BODY_BYTES);
+  if (body.tooLarge) {
+    throw new ControlInputError(`the body is larger than ${CONTROL_MAX_BODY_BYTES} bytes`);
+  }
+  return body.text;
+}
+
 /** The body as a JSON object; `{}` when empty. Throws {@link ControlInputError}. */
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
+  const text = await textBody(c);
   if (text.trim() === '') return {};
   let value: unknown;
   try {

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import ctsOpenApi from '../api/cts/openapi.json' with { type: 'json' };
 import type { FakeControl, SeedInput } from './control.ts';
-import { ControlInputError, jsonBody } from './control-input.ts';
+import { ControlInputError, jsonBody, textBody } from './control-input.ts';
 import { clusterRoutes } from './cts/cluster/routes.ts';
 import type { HealthStatus, ServiceRegistration } from './cts/consul-catalog.ts';
 import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
@@ -96,7 +96,7 @@ export function controlRoutes(control: FakeControl): Hono {
   routes.get('/cts/kv', (c) => c.json({ keys: control.cts.keys() }));
   routes.put('/cts/kv/*', async (c) => {
     const key = c.req.path.slice(c.req.path.indexOf('/cts/kv/') + '/cts/kv/'.length);
-    control.cts.putKey(expectString(decodeURIComponent(key), 'key'), await c.req.text());
+    control.cts.putKey(expectString(decodeURIComponent(key), 'key'), await textBody(c));
     return c.json({});
   });
   routes.delete('/cts/kv/*', (c) => {

@@ -5,13 +5,14 @@
  */
 
 import { Hono } from 'hono';
+import { readBodyPrefix } from '../api/shared/read-body.ts';
 import type { Clock } from '../engine/clock.ts';
 import { createRealClock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
 import { ALL_DIALECTS, type DialectName, FakeControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
 import type { CtsFakeOptions } from './cts/cts-fake.ts';
-import { queryOf } from './journal.ts';
+import { JOURNAL_BODY_LIMIT, queryOf } from './journal.ts';
 import type { OnaFakeOptions } from './ona/ona-fake.ts';
 import type { TfcFakeOptions } from './tfc/tfc-fake.ts';
 
@@ -35,36 +36,59 @@ export interface FakeAppOptions {
   readonly journalLimit?: number;
 }
 
+/** A web-standard request handler, as Bun, Deno and `taskport/node` serve one. */
+export type FakeFetch = (request: Request, env?: unknown) => Promise<Response>;
+
 /** The fake app and its control surface. */
 export interface FakeApp {
+  /**
+   * The fake as a Hono app, to mount in another app or call with `app.request()`:
+   * one catch-all route to {@link FakeApp.fetch}.
+   */
   readonly app: Hono;
+  /** Answers one request: the fastest way to serve the fake. */
+  readonly fetch: FakeFetch;
   readonly control: FakeControl;
 }
 
-/** Bodies longer than this are cut in the journal. */
-const JOURNAL_BODY_LIMIT = 64 * 1024;
+type Handler = (request: Request, env: unknown) => Response | Promise<Response>;
 
-function dialectOf(path: string): string {
-  if (path.startsWith('/_taskport')) return 'control';
-  if (path === '/v1' || path.startsWith('/v1/')) return 'cts';
-  if (path.startsWith('/api/v2/') || path === '/.well-known/terraform.json') return 'tfc';
-  if (path.startsWith('/api/gitpod.')) return 'ona';
-  return 'none';
+/** chi's answer to a path no dialect serves. */
+function notFound(): Response {
+  return new Response('404 page not found\n', {
+    status: 404,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
 }
 
-/** Requests whose body the journal read, rebuilt from the bytes it read. */
-const bufferedRequests = new WeakMap<Request, Request>();
-
-/** The request a dialect should see: the journal's rebuilt one if it read the body. */
-function requestOf(raw: Request): Request {
-  return bufferedRequests.get(raw) ?? raw;
+/** The path and query of an absolute request URL, without building a `URL`. */
+function splitUrl(url: string): { readonly path: string; readonly hasQuery: boolean } {
+  const pathStart = url.indexOf('/', url.indexOf('://') + 3);
+  if (pathStart < 0) return { path: '/', hasQuery: false };
+  const queryStart = url.indexOf('?', pathStart);
+  return queryStart < 0
+    ? { path: url.slice(pathStart), hasQuery: false }
+    : { path: url.slice(pathStart, queryStart), hasQuery: true };
 }
 
-/** Hands `request` to `target` with `prefix` taken off its path. */
-function forward(request: Request, prefix: string, target: Hono): Response | Promise<Response> {
-  const url = new URL(request.url);
-  url.pathname = url.pathname.slice(prefix.length) || '/';
-  return target.fetch(new Request(url, request));
+function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47);
+}
+
+/**
+ * `app` served under `prefix` with the prefix taken off its paths, built once
+ * per app (each app has one place; a reset brings new apps). Hono's `route` keeps the app's error
+ * handler; paths it has no route for go to the app itself, for its own 404.
+ */
+const mountedApps = new WeakMap<Hono, Hono>();
+function mountedAt(prefix: string, app: Hono): Hono {
+  let mounted = mountedApps.get(app);
+  if (mounted === undefined) {
+    mounted = new Hono().route(prefix, app);
+    mounted.notFound((c) => app.fetch(c.req.raw, c.env));
+    mountedApps.set(app, mounted);
+  }
+  return mounted;
 }
 
 function clockOf(option: FakeAppOptions['clock']): Clock {
@@ -84,71 +108,75 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     ona: options.ona,
     journalLimit: options.journalLimit,
   });
-  const app = new Hono();
+  const controlApp = new Hono().route('/_taskport', controlRoutes(control));
+  const serves = {
+    cts: dialects.includes('cts'),
+    tfc: dialects.includes('tfc'),
+    ona: dialects.includes('ona'),
+  };
 
-  app.use('*', async (c, next) => {
-    const atMs = control.now();
-    const method = c.req.method;
-    let body = '';
-    if (method !== 'GET' && method !== 'HEAD') {
-      // Read once, then hand the dialect a request built from the same bytes:
-      // cheaper than clone(), which tees the stream for a second reader.
-      // Through Hono's body cache, so the control routes of this app can read it again.
-      const bytes = await c.req.arrayBuffer();
-      body = new TextDecoder().decode(
-        bytes.byteLength > JOURNAL_BODY_LIMIT ? bytes.slice(0, JOURNAL_BODY_LIMIT) : bytes,
-      );
-      bufferedRequests.set(
-        c.req.raw,
-        new Request(c.req.raw.url, { method, headers: c.req.raw.headers, body: bytes }),
-      );
+  /**
+   * Which app answers `path`, and under which journal label. The dialects'
+   * apps are looked up per request: a reset (or a CTS failover) replaces them.
+   */
+  const route = (path: string, method: string): { handler: Handler; dialect: string } => {
+    if (isUnder(path, '/_taskport')) {
+      if (serves.tfc && isUnder(path, '/_taskport/tfc')) {
+        return {
+          handler: mountedAt('/_taskport/tfc', control.tfcFake.controlRoutes).fetch,
+          dialect: 'control',
+        };
+      }
+      if (serves.ona && isUnder(path, '/_taskport/ona')) {
+        return {
+          handler: mountedAt('/_taskport/ona', control.onaFake.controlRoutes).fetch,
+          dialect: 'control',
+        };
+      }
+      return { handler: controlApp.fetch, dialect: 'control' };
     }
-    await next();
-    const path = c.req.path;
-    const url = c.req.url;
+    if (serves.cts && isUnder(path, '/v1'))
+      return { handler: control.ctsFake.app.fetch, dialect: 'cts' };
+    if (serves.tfc) {
+      if (path.startsWith('/api/v2/'))
+        return { handler: control.tfcFake.app.fetch, dialect: 'tfc' };
+      if (path === '/.well-known/terraform.json' && (method === 'GET' || method === 'HEAD')) {
+        return { handler: control.tfcFake.app.fetch, dialect: 'tfc' };
+      }
+    }
+    if (serves.ona && isUnder(path, '/api')) {
+      return {
+        handler: mountedAt('/api', control.onaFake.app).fetch,
+        dialect: path.startsWith('/api/gitpod.') ? 'ona' : 'none',
+      };
+    }
+    return { handler: notFound, dialect: 'none' };
+  };
+
+  const fetch: FakeFetch = async (request, env) => {
+    const atMs = control.now();
+    const { method, url } = request;
+    const { path, hasQuery } = splitUrl(url);
+    const { handler, dialect } = route(path, method);
+    const response = await handler(request, env);
     control.journal.record({
       method,
       path,
       // Most requests have no query: parse one only when there is one.
-      query: url.includes('?') ? queryOf(new URL(url)) : {},
-      body,
-      status: c.res.status,
+      query: hasQuery ? queryOf(new URL(url)) : {},
+      // After the answer: a body the dialect read is remembered; one it left is read now.
+      body:
+        method === 'GET' || method === 'HEAD'
+          ? ''
+          : await readBodyPrefix(request, JOURNAL_BODY_LIMIT),
+      status: response.status,
       atMs,
-      dialect: dialectOf(path),
+      dialect,
     });
-  });
+    return response;
+  };
 
-  if (dialects.includes('tfc')) {
-    // Mounted ahead of the general control routes; a reset swaps the world behind it.
-    app.all('/_taskport/tfc/*', (c) =>
-      forward(requestOf(c.req.raw), '/_taskport/tfc', control.tfcFake.controlRoutes),
-    );
-  }
-  if (dialects.includes('ona')) {
-    app.all('/_taskport/ona/*', (c) =>
-      forward(requestOf(c.req.raw), '/_taskport/ona', control.onaFake.controlRoutes),
-    );
-  }
-  app.route('/_taskport', controlRoutes(control));
-  if (dialects.includes('cts')) {
-    // Forwarded to the current daemon, which a reset replaces.
-    app.all('/v1', (c) => control.ctsFake.app.fetch(requestOf(c.req.raw)));
-    app.all('/v1/*', (c) => control.ctsFake.app.fetch(requestOf(c.req.raw)));
-  }
-  if (dialects.includes('tfc')) {
-    app.all('/api/v2/*', (c) => control.tfcFake.app.fetch(requestOf(c.req.raw)));
-    app.get('/.well-known/terraform.json', (c) => control.tfcFake.app.fetch(requestOf(c.req.raw)));
-  }
-  if (dialects.includes('ona')) {
-    // Ona serves its Connect methods under /api, as the real service does.
-    app.all('/api/*', (c) => forward(requestOf(c.req.raw), '/api', control.onaFake.app));
-  }
-  app.notFound(
-    () =>
-      new Response('404 page not found\n', {
-        status: 404,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      }),
-  );
-  return { app, control };
+  const app = new Hono();
+  app.all('*', (c) => fetch(c.req.raw, c.env));
+  return { app, fetch, control };
 }

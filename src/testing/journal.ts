@@ -3,6 +3,9 @@
  * so a test can assert what its client sent.
  */
 
+/** Bodies longer than this many bytes are cut in the journal. */
+export const JOURNAL_BODY_LIMIT = 64 * 1024;
+
 /** One received request. */
 export interface JournalEntry {
   /** Sequence number, from 1. */
@@ -12,7 +15,7 @@ export interface JournalEntry {
   readonly path: string;
   /** Query parameters; repeated ones keep every value. */
   readonly query: Readonly<Record<string, string | string[]>>;
-  /** The request body as text (cut at `maxBodyBytes`). */
+  /** The request body as text (cut at {@link JOURNAL_BODY_LIMIT}). */
   readonly body: string;
   readonly status: number;
   /** When it was received, on the fake's clock (epoch ms). */

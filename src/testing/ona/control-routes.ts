@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { OnaError } from '../../api/ona/connect.ts';
 import { TRIGGER_KEYS } from '../../api/ona/schema.ts';
 import type { TriggerName } from '../../api/ona/types.ts';
-import { ControlInputError, jsonBody, optionalString } from '../control-input.ts';
+import { ControlInputError, jsonBody, optionalString, textBody } from '../control-input.ts';
 import { AutomationsFileError } from './automations-file.ts';
 import type { OnaControl } from './ona-fake.ts';
 import type { OnaOutcome } from './scripted-executor.ts';
@@ -47,7 +47,7 @@ export function onaControlRoutes(control: OnaControl): Hono {
   );
   routes.post('/environments/:id/automations', async (c) => {
     const isJson = (c.req.header('content-type') ?? '').includes('json');
-    const yaml = isJson ? optionalString((await jsonBody(c)).yaml, 'yaml') : await c.req.text();
+    const yaml = isJson ? optionalString((await jsonBody(c)).yaml, 'yaml') : await textBody(c);
     if (yaml === undefined) throw new ControlInputError('`yaml` must be a string');
     return c.json(await control.seedAutomations(c.req.param('id'), yaml));
   });

@@ -5,11 +5,11 @@
 
 import { createRuntimeApp, portArgument } from './app.mjs';
 
-const { app, control } = createRuntimeApp();
+const { fetch, control } = createRuntimeApp();
 const server = Bun.serve({
   hostname: '127.0.0.1',
   port: portArgument(Bun.argv.slice(2)),
-  fetch: app.fetch,
+  fetch,
 });
 // Ready for a stop before the URL is out: whoever reads it may stop us at once.
 const stop = async () => {

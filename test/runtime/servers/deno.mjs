@@ -5,11 +5,11 @@
 
 import { createRuntimeApp, portArgument } from './app.mjs';
 
-const { app, control } = createRuntimeApp();
+const { fetch, control } = createRuntimeApp();
 const server = Deno.serve(
   // Quiet: the URL line below comes once the signal handlers are in place.
   { hostname: '127.0.0.1', port: portArgument(Deno.args), onListen: () => {} },
-  app.fetch,
+  fetch,
 );
 const stop = async () => {
   await server.shutdown();

@@ -6,7 +6,7 @@
 import { listen } from 'taskport/node';
 import { createRuntimeApp, portArgument } from './app.mjs';
 
-const { app, control } = createRuntimeApp();
+const { fetch, control } = createRuntimeApp();
 let server;
 // Ready for a stop before the URL is out: whoever reads it may stop us at once.
 const stop = async () => {
@@ -17,5 +17,5 @@ const stop = async () => {
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
 
-server = await listen(app, { host: '127.0.0.1', port: portArgument(process.argv.slice(2)) });
+server = await listen({ fetch }, { host: '127.0.0.1', port: portArgument(process.argv.slice(2)) });
 console.log(`taskport (node ${process.version}) listening on ${server.url}`);

@@ -131,7 +131,7 @@ export function clusterStatusResponse(view: CtsClusterView, requestId: string): 
  * The OpenAPI validator's verdict on `POST /v1/tasks`, which on the
  * generated stack runs before the interceptor (§2.1 item 2): the `run` enum,
  * then the body. A repeated `run` fails later, in the generated binder, so a
- * follower redirects it. Reads a clone: the request stays readable.
+ * follower redirects it. The body read is remembered, so the handler reads it again.
  */
 export async function createRequestValidationError(
   request: Request,
@@ -142,7 +142,7 @@ export async function createRequestValidationError(
     if (runs[0] === '') return MESSAGE_RUN_EMPTY;
     if (runs[0] !== 'now' && runs[0] !== 'inspect') return MESSAGE_RUN_NOT_ALLOWED;
   }
-  const body = await readBodyText(request.clone(), maxBodyBytes);
+  const body = await readBodyText(request, maxBodyBytes);
   if (body.tooLarge) return MESSAGE_BODY_TOO_LARGE;
   const validated = validateTaskRequest(
     body.text,

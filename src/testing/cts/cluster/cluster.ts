@@ -28,6 +28,7 @@ import { unhealthyMessage } from '../../../api/cts/messages.ts';
 import { legacyError } from '../../../api/cts/responses.ts';
 import type { CtsDriverModel } from '../../../api/cts/tasks.ts';
 import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.ts';
+import { readBodyPrefix } from '../../../api/shared/read-body.ts';
 import type { Clock, ClockTimer } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { isEngineError } from '../../../engine/errors.ts';
@@ -35,7 +36,7 @@ import type { Executor } from '../../../engine/executor.ts';
 import { MemoryStore } from '../../../engine/store.ts';
 import type { SettleParticipant } from '../../../engine/virtual-clock.ts';
 import type { FetchHandler, Listening, ListenOptions } from '../../../node.ts';
-import { type Journal, queryOf } from '../../journal.ts';
+import { JOURNAL_BODY_LIMIT, type Journal, queryOf } from '../../journal.ts';
 import { connectCatalogTriggers } from '../catalog-triggers.ts';
 import { ConsulCatalog } from '../consul-catalog.ts';
 import type { CtsFake } from '../cts-fake.ts';
@@ -192,9 +193,6 @@ function createWorld(): World {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** Bodies longer than this are cut in the journal (as the fake app does). */
-const JOURNAL_BODY_LIMIT = 64 * 1024;
 
 /** A simulated CTS Enterprise HA cluster. */
 export class CtsCluster {
@@ -503,14 +501,15 @@ export class CtsCluster {
     member.serverApp.all('*', async (c) => {
       const atMs = this.clock.now();
       const request = c.req.raw;
-      const body =
-        request.method === 'GET' || request.method === 'HEAD'
-          ? ''
-          : (await request.clone().text()).slice(0, JOURNAL_BODY_LIMIT);
       const response =
         member.state === 'up'
           ? await (member.term?.app ?? member.followerApp).fetch(request)
           : legacyError(503, unhealthyMessage(`instance ${member.id} has failed`));
+      // After the answer: the body the member read is remembered, one it did not read is read now.
+      const body =
+        request.method === 'GET' || request.method === 'HEAD'
+          ? ''
+          : await readBodyPrefix(request, JOURNAL_BODY_LIMIT);
       const url = new URL(request.url);
       const entry = {
         method: request.method,
