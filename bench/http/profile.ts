@@ -5,10 +5,15 @@
  * covers the measured window only, not start-up and seeding) during a
  * second load, then the profile summed up
  * by self time, by inclusive time and by area (Node's HTTP, @hono/node-server,
- * Hono, the fake's journal, the CTS adapter, ajv, GC).
+ * Hono, the fake's journal, the CTS, tfc and Ona adapters, ajv, GC).
  *
  *   npm run bench:http:profile                                  # the routes that miss their target
  *   BENCH_ROUTES=cts-create,cts-list-10 npm run bench:http:profile
+ *   BENCH_ROUTES=tfc-list-page,ona-list-tasks-get npm run bench:http:profile
+ *   BENCH_QUICK=1 BENCH_ROUTES=tfc-list-page npm run bench:http:profile   # 1 s, nothing written
+ *
+ * Route ids: those of bench:http (routes.ts), bench:http:tfc and
+ * bench:http:ona (seeded the same way, see profile-routes.ts).
  *
  * Profiles go to $BENCH_PROFILE_DIR (default /tmp/taskport-bench-profiles);
  * the summary is printed and merged into bench/results/http-<date>.json.
@@ -18,12 +23,21 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinSelf, REPO_DIR, round, startServer, today, writeResults } from './harness.ts';
 import { runLoad } from './load.ts';
-import { CTS_ROUTES, FAKE_TASKS, type RouteDef, requestsFor, seedCts } from './routes.ts';
+import { PROFILE_ROUTES, type ProfileRoute } from './profile-routes.ts';
 
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
+/** A short smoke run (1 s profile) that writes nothing to the results file. */
+const QUICK = process.env.BENCH_QUICK === '1';
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? (QUICK ? 1000 : 3000));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/taskport-bench-profiles';
-const DEFAULT_ROUTES = ['cts-list-10', 'cts-status-tasks-events', 'cts-create'];
+const DEFAULT_ROUTES = [
+  'cts-list-10',
+  'cts-status-tasks-events',
+  'cts-create',
+  'tfc-list-page',
+  'ona-list-tasks',
+  'ona-start-task',
+];
 const ONLY = process.env.BENCH_ROUTES?.split(',') ?? DEFAULT_ROUTES;
 const TOP = 20;
 
@@ -152,22 +166,22 @@ function summarise(route: string, requests: number, profile: CpuProfile): Summar
   };
 }
 
-async function profileRoute(route: RouteDef): Promise<Summary> {
+async function profileRoute(route: ProfileRoute): Promise<Summary> {
   const dir = join(PROFILE_DIR, route.id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const fake = await startServer({ kind: 'fake' });
+  const fake = await startServer({ kind: 'fake', clock: route.clock });
   const file = join(dir, `${route.id}.cpuprofile`);
-  let requests = 0;
+  let served = 0;
   try {
-    await seedCts(fake.url, FAKE_TASKS[route.setup]);
+    const requests = await route.prepare(fake);
     // Warm up like the bench does; the profile covers it too, but briefly.
     await runLoad({
       port: fake.port,
       connections: CONNECTIONS,
       durationMs: 1000,
       maxRequests: 500_000,
-      request: requestsFor(route),
+      request: requests(),
       expectStatus: route.status,
     });
     await fake.profileStart(200);
@@ -176,22 +190,23 @@ async function profileRoute(route: RouteDef): Promise<Summary> {
       connections: CONNECTIONS,
       durationMs: DURATION_MS,
       maxRequests: 500_000,
-      request: requestsFor(route),
+      request: requests(),
       expectStatus: route.status,
     });
-    requests = load.requests;
+    served = load.requests;
     await fake.profileStop(file);
   } finally {
     await fake.close();
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  console.log(`${route.label}: ${requests} requests, profile ${file}`);
-  return summarise(route.id, requests, profile);
+  console.log(`${route.label}: ${served} requests, profile ${file}`);
+  return summarise(route.id, served, profile);
 }
 
 function print(summary: Summary): void {
+  const perRequest = summary.requests > 0 ? (summary.busyMs * 1000) / summary.requests : 0;
   console.log(
-    `\n── ${summary.route}: ${summary.busyMs} ms busy of ${summary.sampledMs} ms sampled`,
+    `\n── ${summary.route}: ${summary.busyMs} ms busy of ${summary.sampledMs} ms sampled, ${summary.requests} requests (${perRequest.toFixed(0)} µs busy per request)`,
   );
   console.log('  by area (self time):');
   for (const row of summary.byArea.slice(0, 12))
@@ -209,11 +224,17 @@ function print(summary: Summary): void {
 async function main(): Promise<void> {
   pinSelf();
   const summaries: Summary[] = [];
-  for (const route of CTS_ROUTES.filter((candidate) => ONLY.includes(candidate.id))) {
+  const unknown = ONLY.filter((id) => !PROFILE_ROUTES.some((route) => route.id === id));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown route ids: ${unknown.join(', ')} (known: ${PROFILE_ROUTES.map((route) => route.id).join(', ')})`,
+    );
+  for (const route of PROFILE_ROUTES.filter((candidate) => ONLY.includes(candidate.id))) {
     const summary = await profileRoute(route);
     print(summary);
     summaries.push(summary);
   }
+  if (QUICK) return;
   const path = writeResults('profile', { date: today(), durationMs: DURATION_MS, summaries });
   console.log(`\nwrote ${path}`);
 }

@@ -9,7 +9,7 @@ import { readBodyText } from '../shared/read-body.ts';
 import {
   CONNECT_HTTP_STATUS,
   connectErrorResponse,
-  connectJsonResponse,
+  connectJsonTextResponse,
   LEGACY_CONNECT_HTTP_STATUS,
   OnaError,
 } from './connect.ts';
@@ -45,15 +45,16 @@ async function bodyTextOf(
   c: Context,
   service: OnaService,
   method: OnaMethod,
+  query: Readonly<Record<string, string>>,
 ): Promise<string | Response> {
   const entry = ONA_METHODS[method];
   if (c.req.method === 'GET' && entry.noSideEffects) {
     // Connect unary GET: ?connect=v1&encoding=json&message=<json>[&base64=1]
-    if (c.req.query('encoding') !== 'json') {
+    if (query.encoding !== 'json') {
       return new Response(null, { status: 415, headers: { 'accept-post': 'application/json' } });
     }
-    const message = c.req.query('message') ?? '';
-    if (c.req.query('base64') !== '1') return message;
+    const message = query.message ?? '';
+    if (query.base64 !== '1') return message;
     try {
       return base64UrlDecode(message);
     } catch {
@@ -116,15 +117,18 @@ export function onaApp(service: OnaService): Hono {
     const method = c.req.param('method');
     if (!isOnaMethod(method)) return notFoundText();
     try {
-      const text = await bodyTextOf(c, service, method);
+      // Parsed once: each `c.req.query(name)` of an absent name re-parses (and
+      // re-decodes) the whole query string, `message` included.
+      const query = c.req.query();
+      const text = await bodyTextOf(c, service, method, query);
       if (text instanceof Response) return text;
       const subject = service.authenticate(c.req.header('authorization'));
       const body = parseJson(method, text);
-      const answer = await service.call(method, body, {
+      const answer = await service.callJson(method, body, {
         subject,
-        query: { token: c.req.query('token'), pageSize: c.req.query('pageSize') },
+        query: { token: query.token, pageSize: query.pageSize },
       });
-      return connectJsonResponse(answer);
+      return connectJsonTextResponse(answer);
     } catch (error) {
       return errorResponse(error);
     }

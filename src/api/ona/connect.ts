@@ -126,3 +126,11 @@ export function connectJsonResponse(body: unknown): Response {
     headers: { 'content-type': 'application/json' },
   });
 }
+
+/** {@link connectJsonResponse} for a body already serialised. */
+export function connectJsonTextResponse(json: string): Response {
+  return new Response(json, {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
+}

@@ -98,28 +98,35 @@ export function pageRequestOf(
 }
 
 /**
- * @internal One page of `items` (in creation order) in the policy's order,
- * with the token of the next page when more items follow.
+ * @internal One page of the `items` (in creation order) that `keep` accepts,
+ * in the policy's order, with the token of the next page when more follow.
+ * One pass that stops one item after the page: a list request no longer
+ * copies, reverses and filters every record before cutting its page.
  */
 export function pageOf<T extends { readonly seq: number }>(
   kind: 'tasks' | 'executions',
   items: readonly T[],
   page: PageRequest,
   order: ResolvedOnaPolicies['listOrder'],
+  keep: (item: T) => boolean = () => true,
 ): { readonly items: T[]; readonly nextToken: string | undefined } {
-  const ordered = order === 'newest-first' ? [...items].reverse() : items;
-  const { afterSeq } = page;
-  const remaining =
-    afterSeq === undefined
-      ? ordered
-      : ordered.filter((item) =>
-          order === 'newest-first' ? item.seq < afterSeq : item.seq > afterSeq,
-        );
-  const taken = remaining.slice(0, page.pageSize);
+  const newestFirst = order === 'newest-first';
+  const { afterSeq, pageSize } = page;
+  const taken: T[] = [];
+  let more = false;
+  const count = items.length;
+  for (let i = 0; i < count; i++) {
+    const item = items[newestFirst ? count - 1 - i : i] as T;
+    if (afterSeq !== undefined && (newestFirst ? item.seq >= afterSeq : item.seq <= afterSeq))
+      continue;
+    if (!keep(item)) continue;
+    if (taken.length >= pageSize) {
+      more = true;
+      break;
+    }
+    taken.push(item);
+  }
   const last = taken.at(-1);
-  const nextToken =
-    remaining.length > taken.length && last !== undefined
-      ? encodePageToken(kind, last.seq)
-      : undefined;
+  const nextToken = more && last !== undefined ? encodePageToken(kind, last.seq) : undefined;
   return { items: taken, nextToken };
 }

@@ -84,17 +84,19 @@ function kindName(type: FieldDescriptor['type']): string {
   return 'enum';
 }
 
+// A function of its own, not a closure per call: decoding runs on every request.
+function invalidScalar(field: FieldDescriptor, kind: ScalarKind, value: unknown): never {
+  throw new ProtoJsonError(
+    `invalid value for ${kindName(kind)} field ${field.json}: ${show(value)}`,
+  );
+}
+
 function decodeScalar(field: FieldDescriptor, kind: ScalarKind, value: unknown): unknown {
-  const fail = (): never => {
-    throw new ProtoJsonError(
-      `invalid value for ${kindName(kind)} field ${field.json}: ${show(value)}`,
-    );
-  };
   switch (kind) {
     case 'string':
-      return typeof value === 'string' ? value : fail();
+      return typeof value === 'string' ? value : invalidScalar(field, kind, value);
     case 'bool':
-      return typeof value === 'boolean' ? value : fail();
+      return typeof value === 'boolean' ? value : invalidScalar(field, kind, value);
     case 'int32': {
       const number =
         typeof value === 'number'
@@ -102,7 +104,8 @@ function decodeScalar(field: FieldDescriptor, kind: ScalarKind, value: unknown):
           : typeof value === 'string' && /^-?\d+(\.0*)?$/.test(value.trim())
             ? Number(value)
             : Number.NaN;
-      if (!Number.isInteger(number) || number < INT32_MIN || number > INT32_MAX) return fail();
+      if (!Number.isInteger(number) || number < INT32_MIN || number > INT32_MAX)
+        return invalidScalar(field, kind, value);
       return number;
     }
     case 'uint64': {
@@ -112,12 +115,13 @@ function decodeScalar(field: FieldDescriptor, kind: ScalarKind, value: unknown):
           : typeof value === 'string' && /^\d{1,20}$/.test(value)
             ? value
             : undefined;
-      if (text === undefined || BigInt(text) > 18_446_744_073_709_551_615n) return fail();
+      if (text === undefined || BigInt(text) > 18_446_744_073_709_551_615n)
+        return invalidScalar(field, kind, value);
       return BigInt(text).toString();
     }
     case 'timestamp': {
       if (typeof value !== 'string' || !RFC3339.test(value) || Number.isNaN(Date.parse(value)))
-        return fail();
+        return invalidScalar(field, kind, value);
       return value;
     }
   }
@@ -210,13 +214,22 @@ export function decodeMessage(descriptor: MessageDescriptor, json: unknown): Pro
   return out;
 }
 
+// The last time formatted: an execution's times are often the same instant
+// (created, started and, for an instant outcome, completed in one tick).
+let lastMs = Number.NaN;
+let lastText = '';
+
 /** RFC 3339 UTC with `Z` and 0, 3, 6 or 9 fraction digits, as protojson writes it. */
 export function formatTimestamp(epochMs: number): string {
+  if (epochMs === lastMs) return lastText;
   const iso = new Date(epochMs).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  lastText = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  lastMs = epochMs;
+  return lastText;
 }
 
-function isZero(field: FieldDescriptor, value: unknown): boolean {
+/** @internal Whether `encodeMessage` leaves `value` of `field` out (proto3 zero, unset). */
+export function isZero(field: FieldDescriptor, value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (field.repeated === true) return (value as unknown[]).length === 0;
   if (field.map === true) return Object.keys(value as object).length === 0;

@@ -31,6 +31,7 @@ import {
   ProtoJsonError,
   type ProtoObject,
 } from './proto-json.ts';
+import { jsonEncoders } from './proto-json-text.ts';
 import * as schema from './schema.ts';
 import { onaStateOf } from './state.ts';
 import {
@@ -101,6 +102,25 @@ export function decodeRequest(method: OnaMethod, body: unknown): ProtoObject {
   return decoded;
 }
 
+/** What a method answers: a response message and its value, or nothing (`{}`). */
+interface Answer {
+  readonly message: MessageDescriptor | undefined;
+  readonly value: ProtoObject;
+}
+
+const EMPTY: Answer = { message: undefined, value: {} };
+
+function answer(message: MessageDescriptor, value: ProtoObject): Answer {
+  return { message, value };
+}
+
+/**
+ * The compiled text encoder of a response message, shared by every service.
+ * A stored task is never changed in place (UpdateTask stores a new `OnaTask`,
+ * and every field is readonly), so its text is kept per task object.
+ */
+const textEncoderOf = jsonEncoders({ immutable: new Set([schema.Task]) });
+
 /** The Ona automation service for tasks and task executions on one engine. */
 export class OnaService {
   readonly options: ResolvedOnaApiOptions;
@@ -142,6 +162,22 @@ export class OnaService {
    * Throws an {@link OnaError}.
    */
   async call(method: OnaMethod, body: unknown, call: OnaCallOptions = {}): Promise<ProtoObject> {
+    const answer = await this.#run(method, body, call);
+    return answer.message === undefined ? {} : encodeMessage(answer.message, answer.value);
+  }
+
+  /**
+   * {@link call}, answering the proto3 JSON as text: the same bytes as
+   * `JSON.stringify(await call(…))`, written by compiled encoders, with the
+   * text of each stored task reused while the task is unchanged.
+   */
+  async callJson(method: OnaMethod, body: unknown, call: OnaCallOptions = {}): Promise<string> {
+    const answer = await this.#run(method, body, call);
+    return answer.message === undefined ? '{}' : textEncoderOf(answer.message)(answer.value);
+  }
+
+  /** Runs `method`; returns the response message and its value (`undefined`: `{}`). */
+  async #run(method: OnaMethod, body: unknown, call: OnaCallOptions): Promise<Answer> {
     const request = decodeRequest(method, body);
     const subject = call.subject ?? DEFAULT_ONA_SUBJECT;
     const query = call.query ?? {};
@@ -149,23 +185,23 @@ export class OnaService {
     const id = (request.id as string | undefined) ?? '';
     switch (method) {
       case 'CreateTask':
-        return encodeMessage(schema.TaskResponse, {
+        return answer(schema.TaskResponse, {
           task: createTask(context, request as CreateTaskInput, subject),
         });
       case 'GetTask':
-        return encodeMessage(schema.TaskResponse, { task: getTask(context, id) });
+        return answer(schema.TaskResponse, { task: getTask(context, id) });
       case 'UpdateTask':
         updateTask(context, request as UpdateTaskInput);
-        return {};
+        return EMPTY;
       case 'ListTasks': {
         const { tasks, nextToken } = listTasks(context, request as ListTasksInput, query);
-        return encodeMessage(schema.ListTasksResponse, { pagination: { nextToken }, tasks });
+        return answer(schema.ListTasksResponse, { pagination: { nextToken }, tasks });
       }
       case 'DeleteTask':
         await deleteTask(context, id);
-        return {};
+        return EMPTY;
       case 'StartTask':
-        return encodeMessage(schema.TaskExecutionResponse, {
+        return answer(schema.TaskExecutionResponse, {
           taskExecution: startTask(context, id, subject),
         });
       case 'ListTaskExecutions': {
@@ -174,18 +210,18 @@ export class OnaService {
           request as ListTaskExecutionsInput,
           query,
         );
-        return encodeMessage(schema.ListTaskExecutionsResponse, {
+        return answer(schema.ListTaskExecutionsResponse, {
           pagination: { nextToken },
           taskExecutions,
         });
       }
       case 'GetTaskExecution':
-        return encodeMessage(schema.TaskExecutionResponse, {
+        return answer(schema.TaskExecutionResponse, {
           taskExecution: getTaskExecution(context, id),
         });
       case 'StopTaskExecution':
         stopTaskExecution(context, id);
-        return {};
+        return EMPTY;
     }
   }
 

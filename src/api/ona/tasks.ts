@@ -189,13 +189,16 @@ export function listTasks(
   const { policies } = context.options;
   const page = pageRequestOf('tasks', input.pagination, query, policies);
   const filter = input.filter ?? {};
-  const selected = onaRecords(context.engine).filter(
+  const { items, nextToken } = pageOf(
+    'tasks',
+    onaRecords(context.engine),
+    page,
+    policies.listOrder,
     ({ task }) =>
       matches(filter.environmentIds, task.environmentId) &&
       matches(filter.references, task.metadata.reference ?? '') &&
       matches(filter.taskIds, task.id),
   );
-  const { items, nextToken } = pageOf('tasks', selected, page, policies.listOrder);
   return { tasks: items.map((record) => record.task), nextToken };
 }
 

@@ -23,6 +23,14 @@ export function jsonApi(status: number, document: unknown): Response {
   });
 }
 
+/** A JSON:API response whose document is already serialised. */
+export function jsonApiText(status: number, json: string): Response {
+  return new Response(json, {
+    status,
+    headers: { 'content-type': JSON_API_MEDIA_TYPE },
+  });
+}
+
 /** 204 No Content. */
 export function noContent(): Response {
   return new Response(null, { status: 204 });
@@ -144,4 +152,45 @@ export class IncludedSet {
   toArray(): ResourceObject[] {
     return [...this.#byKey.values()];
   }
+}
+
+/** {@link IncludedSet} for resources already serialised (see `representation.ts`). */
+export class IncludedJson {
+  /** Ids seen, by type (no `type\0id` key string built per resource). */
+  readonly #seen = new Map<string, Set<string>>();
+  readonly #texts: string[] = [];
+
+  /** Adds `json()` (the resource `type`/`id`) unless that resource is in already. */
+  add(type: string, id: string, json: () => string): void {
+    let ids = this.#seen.get(type);
+    if (ids === undefined) {
+      ids = new Set();
+      this.#seen.set(type, ids);
+    }
+    if (ids.has(id)) return;
+    ids.add(id);
+    this.#texts.push(json());
+  }
+
+  get size(): number {
+    return this.#texts.length;
+  }
+
+  /** The `included` array as JSON text. */
+  toJson(): string {
+    return `[${this.#texts.join(',')}]`;
+  }
+}
+
+/**
+ * `{"data":…,"included":…,…}` from texts already serialised: the same bytes
+ * as `JSON.stringify` of the document with those members, in that order.
+ */
+export function documentJson(
+  data: string,
+  included: IncludedJson | undefined,
+  rest: object,
+): string {
+  const tail = JSON.stringify(rest);
+  return `{"data":${data}${included === undefined ? '' : `,"included":${included.toJson()}`}${tail === '{}' ? '' : `,${tail.slice(1, -1)}`}}`;
 }

@@ -40,16 +40,36 @@ export interface Page<T> {
   readonly meta: { pagination: Record<string, number | null> };
 }
 
-function pageLink(requestUrl: string, number: number, size: number): string {
+/** The last linker built: clients poll the same list URL over and over. */
+let lastLinker: { url: string; size: number; link: (number: number) => string } | undefined;
+
+/**
+ * The page links of one list URL, as `number => link`. The URL is parsed and
+ * its other parameters re-encoded once, then only the page number changes
+ * (the five links of a page used to parse the request URL five times).
+ */
+function pageLinker(requestUrl: string, size: number): (number: number) => string {
+  if (lastLinker !== undefined && lastLinker.url === requestUrl && lastLinker.size === size)
+    return lastLinker.link;
   const url = new URL(requestUrl);
   const rest = new URLSearchParams(url.searchParams);
   rest.delete('page[number]');
   rest.delete('page[size]');
   // Page parameters first, percent-encoded, as in the docs' samples; other parameters follow.
   const others = rest.toString();
-  url.search = `page%5Bnumber%5D=${number}&page%5Bsize%5D=${size}${others === '' ? '' : `&${others}`}`;
-  return url.toString();
+  url.search = `${PAGE_NUMBER}1&page%5Bsize%5D=${size}${others === '' ? '' : `&${others}`}`;
+  const href = url.toString();
+  // The first `?` of an href starts its query (a path or userinfo `?` is escaped), and the
+  // query setter escapes per character, so only the `1` after `page%5Bnumber%5D=` varies.
+  const at = href.indexOf('?') + 1 + PAGE_NUMBER.length;
+  const head = href.slice(0, at);
+  const tail = href.slice(at + 1);
+  const link = (number: number): string => `${head}${number}${tail}`;
+  lastLinker = { url: requestUrl, size, link };
+  return link;
 }
+
+const PAGE_NUMBER = 'page%5Bnumber%5D=';
 
 /** Cuts `all` into the requested page; links are absolute, built from `requestUrl`. */
 export function paginate<T>(all: readonly T[], page: PageRequest, requestUrl: string): Page<T> {
@@ -59,14 +79,15 @@ export function paginate<T>(all: readonly T[], page: PageRequest, requestUrl: st
   const items = start < totalCount ? all.slice(start, start + page.size) : [];
   const prevPage = page.number > 1 && totalPages > 0 ? Math.min(page.number - 1, totalPages) : null;
   const nextPage = page.number < totalPages ? page.number + 1 : null;
+  const link = pageLinker(requestUrl, page.size);
   return {
     items,
     links: {
-      self: pageLink(requestUrl, page.number, page.size),
-      first: pageLink(requestUrl, 1, page.size),
-      prev: prevPage === null ? null : pageLink(requestUrl, prevPage, page.size),
-      next: nextPage === null ? null : pageLink(requestUrl, nextPage, page.size),
-      last: pageLink(requestUrl, Math.max(totalPages, 1), page.size),
+      self: link(page.number),
+      first: link(1),
+      prev: prevPage === null ? null : link(prevPage),
+      next: nextPage === null ? null : link(nextPage),
+      last: link(Math.max(totalPages, 1)),
     },
     meta: {
       pagination: {

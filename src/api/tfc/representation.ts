@@ -3,6 +3,7 @@
  */
 
 import type { ResourceObject } from './json-api.ts';
+import { JsonCache } from './json-cache.ts';
 import type { TfcState } from './state.ts';
 import type {
   OrganizationRecord,
@@ -74,6 +75,78 @@ export function taskResource(
     },
     links: { self: `/api/v2/tasks/${task.id}` },
   };
+}
+
+const taskJsonCache = new JsonCache<RunTaskRecord>();
+const workspaceTaskJsonCache = new JsonCache<WorkspaceTaskRecord>();
+const workspaceJsonCache = new JsonCache<WorkspaceRecord>();
+
+/**
+ * `JSON.stringify(taskResource(…))`, cached per task. The inputs list every
+ * value `taskResource` reads: keep the two in step.
+ */
+export function taskResourceJson(
+  state: TfcState,
+  task: RunTaskRecord,
+  withAssociations: readonly WorkspaceTaskRecord[],
+): string {
+  const inputs: unknown[] = [
+    state.organizations.get(task.organization)?.entitlements.globalRunTasks === true,
+    task.id,
+    task.organization,
+    task.category,
+    task.name,
+    task.url,
+    task.description,
+    task.enabled,
+    task.createdAtMs,
+    task.updatedAtMs,
+    task.agentPoolId,
+    task.global.enabled,
+    task.global.enforcementLevel,
+    task.global.stages.length,
+    ...task.global.stages,
+    withAssociations.length,
+  ];
+  for (const item of withAssociations) inputs.push(item.id);
+  return taskJsonCache.json(task, inputs, () => taskResource(state, task, withAssociations));
+}
+
+/** `JSON.stringify(workspaceTaskResource(item))`, cached per association. */
+export function workspaceTaskResourceJson(item: WorkspaceTaskRecord): string {
+  return workspaceTaskJsonCache.json(
+    item,
+    [
+      item.id,
+      item.enforcementLevel,
+      item.createdAtMs,
+      item.updatedAtMs,
+      item.taskId,
+      item.workspaceId,
+      item.stages.length,
+      ...item.stages,
+    ],
+    () => workspaceTaskResource(item),
+  );
+}
+
+/** `JSON.stringify(workspaceResource(workspace))`, cached per workspace. */
+export function workspaceResourceJson(workspace: WorkspaceRecord): string {
+  const { vcs } = workspace;
+  return workspaceJsonCache.json(
+    workspace,
+    [
+      workspace.id,
+      workspace.organization,
+      workspace.name,
+      workspace.workingDirectory,
+      workspace.createdAtMs,
+      vcs === null,
+      vcs?.branch,
+      vcs?.repoUrl,
+    ],
+    () => workspaceResource(workspace),
+  );
 }
 
 /** A workspace association; `stage` is the first of `stages`. */

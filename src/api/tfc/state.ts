@@ -7,6 +7,7 @@
 
 import { EventEmitter } from 'eventemitter3';
 import { newId } from './ids.ts';
+import { IndexedMap } from './indexed-map.ts';
 import { DEFAULT_TFC_SETTINGS, mergeTfcSettings, type TfcSettings } from './settings.ts';
 import type {
   AgentPoolRecord,
@@ -80,8 +81,12 @@ export class TfcState {
   readonly workspaces = new Map<string, WorkspaceRecord>();
   readonly agentPools = new Map<string, AgentPoolRecord>();
   readonly tokens = new Map<string, TokenRecord>();
-  readonly tasks = new Map<string, RunTaskRecord>();
-  readonly workspaceTasks = new Map<string, WorkspaceTaskRecord>();
+  // Indexed Maps: lists read one organization's tasks or one task's (one
+  // workspace's) associations instead of filtering every record per request.
+  readonly #tasks = new IndexedMap<string, RunTaskRecord>();
+  readonly #workspaceTasks = new IndexedMap<string, WorkspaceTaskRecord>();
+  readonly tasks: Map<string, RunTaskRecord> = this.#tasks;
+  readonly workspaceTasks: Map<string, WorkspaceTaskRecord> = this.#workspaceTasks;
   readonly runs = new Map<string, RunRecord>();
   readonly stages = new Map<string, TaskStageRecord>();
   readonly results = new Map<string, TaskResultRecord>();
@@ -96,6 +101,9 @@ export class TfcState {
   rateLimitedRequests = 0;
   #baseUrl: string | undefined;
   #webhookSeq = 0;
+  readonly #tasksByOrganization = this.#tasks.groupBy((task) => task.organization);
+  readonly #associationsByTask = this.#workspaceTasks.groupBy((item) => item.taskId);
+  readonly #associationsByWorkspace = this.#workspaceTasks.groupBy((item) => item.workspaceId);
 
   constructor(options: TfcStateOptions) {
     this.now = options.now;
@@ -197,14 +205,29 @@ export class TfcState {
     return token.organizations === 'all' || token.organizations.has(organization);
   }
 
+  /** The run tasks of `organization`, oldest first; a shared array, do not change it. */
+  tasksOf(organization: string): readonly RunTaskRecord[] {
+    return this.#tasksByOrganization.list(organization);
+  }
+
+  /** How many run tasks `organization` has. */
+  taskCountOf(organization: string): number {
+    return this.#tasksByOrganization.count(organization);
+  }
+
   /** The associations of `workspaceId`, oldest first. */
   workspaceTasksOf(workspaceId: string): WorkspaceTaskRecord[] {
-    return [...this.workspaceTasks.values()].filter((item) => item.workspaceId === workspaceId);
+    return [...this.#associationsByWorkspace.list(workspaceId)];
   }
 
   /** The associations using `taskId`, oldest first. */
   associationsOfTask(taskId: string): WorkspaceTaskRecord[] {
-    return [...this.workspaceTasks.values()].filter((item) => item.taskId === taskId);
+    return [...this.#associationsByTask.list(taskId)];
+  }
+
+  /** {@link associationsOfTask} without the copy: a shared array, do not change it. */
+  associationsOfTaskView(taskId: string): readonly WorkspaceTaskRecord[] {
+    return this.#associationsByTask.list(taskId);
   }
 
   /** Records a request sent to a run task; returns the live record to complete. */

@@ -7,8 +7,10 @@ import { runTaskOrganization, type TfcContext, type TfcRequest, visibleTask } fr
 import { invalidAttribute, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import {
-  IncludedSet,
+  documentJson,
+  IncludedJson,
   jsonApi,
+  jsonApiText,
   noContent,
   parseInclude,
   queryOf,
@@ -23,7 +25,12 @@ import {
   DETAIL_URL_VERIFICATION_FAILED,
 } from './messages.ts';
 import { paginate, parsePage } from './pagination.ts';
-import { taskResource, workspaceResource, workspaceTaskResource } from './representation.ts';
+import {
+  taskResource,
+  taskResourceJson,
+  workspaceResourceJson,
+  workspaceTaskResourceJson,
+} from './representation.ts';
 import { sendRunTaskRequest, verificationPayload } from './run-task-request.ts';
 import { readTaskFields, type TaskFields } from './task-validation.ts';
 import type { OrganizationRecord, RunTaskRecord } from './types.ts';
@@ -55,8 +62,8 @@ function checkNameFree(
   selfId?: string,
 ): void {
   if (name === undefined) return;
-  for (const task of context.state.tasks.values()) {
-    if (task.organization === organization && task.name === name && task.id !== selfId) {
+  for (const task of context.state.tasksOf(organization)) {
+    if (task.name === name && task.id !== selfId) {
       throw invalidAttribute(DETAIL_NAME_TAKEN, '/data/attributes/name');
     }
   }
@@ -89,26 +96,33 @@ async function verify(
   }
 }
 
-/** A task document with the requested includes. */
-function taskDocument(
+/**
+ * The task resources of a document with the requested includes, as JSON
+ * texts (cached per record in `representation.ts`): a list serialises only
+ * the records that changed since the last request, not the whole page.
+ */
+function taskDocumentJson(
   context: TfcContext,
   tasks: readonly RunTaskRecord[],
   include: ReadonlySet<string>,
-  included: IncludedSet,
-) {
+  included: IncludedJson | undefined,
+): string[] {
+  const { state } = context;
+  const withWorkspaces = include.has('workspace_tasks.workspace');
   return tasks.map((task) => {
-    const associations = context.state.associationsOfTask(task.id);
-    if (include.size > 0) {
+    const associations = state.associationsOfTaskView(task.id);
+    if (included !== undefined) {
       for (const item of associations) {
         // Full linkage: the intermediate workspace-tasks come along with their workspaces.
-        included.add(workspaceTaskResource(item));
-        if (include.has('workspace_tasks.workspace')) {
-          const workspace = context.state.workspaces.get(item.workspaceId);
-          if (workspace !== undefined) included.add(workspaceResource(workspace));
+        included.add('workspace-tasks', item.id, () => workspaceTaskResourceJson(item));
+        if (withWorkspaces) {
+          const workspace = state.workspaces.get(item.workspaceId);
+          if (workspace !== undefined)
+            included.add('workspaces', workspace.id, () => workspaceResourceJson(workspace));
         }
       }
     }
-    return taskResource(context.state, task, associations);
+    return taskResourceJson(state, task, associations);
   });
 }
 
@@ -136,10 +150,8 @@ export async function createTask(context: TfcContext, c: TfcRequest): Promise<Re
   const fields = readTaskFields(await readDocument(c), true);
   const limit = organization.entitlements.runTaskLimit;
   if (limit !== null) {
-    const count = [...context.state.tasks.values()].filter(
-      (task) => task.organization === organization.name,
-    ).length;
-    if (count >= limit) throw invalidAttribute(DETAIL_TASK_LIMIT, '/data');
+    if (context.state.taskCountOf(organization.name) >= limit)
+      throw invalidAttribute(DETAIL_TASK_LIMIT, '/data');
   }
   checkNameFree(context, organization.name, fields.name);
   checkAgentPool(context, organization, fields.agentPoolId);
@@ -174,27 +186,22 @@ export function listTasks(context: TfcContext, c: TfcRequest): Response {
   const organization = runTaskOrganization(context, c, c.req.param('organization_name') ?? '');
   const query = queryOf(c);
   const include = parseInclude(query, TASK_INCLUDES);
-  const all = [...context.state.tasks.values()].filter(
-    (task) => task.organization === organization.name,
+  const page = paginate(context.state.tasksOf(organization.name), parsePage(query), c.req.url);
+  const included = include.size > 0 ? new IncludedJson() : undefined;
+  const data = taskDocumentJson(context, page.items, include, included);
+  return jsonApiText(
+    200,
+    documentJson(`[${data.join(',')}]`, included, { links: page.links, meta: page.meta }),
   );
-  const page = paginate(all, parsePage(query), c.req.url);
-  const included = new IncludedSet();
-  const data = taskDocument(context, page.items, include, included);
-  return jsonApi(200, {
-    data,
-    ...(include.size > 0 ? { included: included.toArray() } : {}),
-    links: page.links,
-    meta: page.meta,
-  });
 }
 
 /** `GET /tasks/:id`. */
 export function showTask(context: TfcContext, c: TfcRequest): Response {
   const task = visibleTask(context, c, c.req.param('id') ?? '');
   const include = parseInclude(queryOf(c), TASK_INCLUDES);
-  const included = new IncludedSet();
-  const [data] = taskDocument(context, [task], include, included);
-  return jsonApi(200, { data, ...(include.size > 0 ? { included: included.toArray() } : {}) });
+  const included = include.size > 0 ? new IncludedJson() : undefined;
+  const [data] = taskDocumentJson(context, [task], include, included);
+  return jsonApiText(200, documentJson(data as string, included, {}));
 }
 
 /** `PATCH /tasks/:id`: absent attributes keep their values (research §2.6). */

@@ -13,8 +13,10 @@ import {
 import { invalidAttribute, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import {
+  documentJson,
   isObject,
   jsonApi,
+  jsonApiText,
   noContent,
   queryOf,
   readDocument,
@@ -31,7 +33,7 @@ import {
   DETAIL_WORKSPACE_TASK_LIMIT,
 } from './messages.ts';
 import { paginate, parsePage } from './pagination.ts';
-import { workspaceTaskResource } from './representation.ts';
+import { workspaceTaskResource, workspaceTaskResourceJson } from './representation.ts';
 import { attributesOf, enforcementLevel, requestData, stageName } from './task-validation.ts';
 import type {
   EnforcementLevel,
@@ -172,11 +174,11 @@ export function listWorkspaceTasks(context: TfcContext, c: TfcRequest): Response
 /** A paginated document of workspace-task associations (both association lists share it). */
 export function workspaceTaskList(c: TfcRequest, items: readonly WorkspaceTaskRecord[]): Response {
   const page = paginate(items, parsePage(queryOf(c)), c.req.url);
-  return jsonApi(200, {
-    data: page.items.map(workspaceTaskResource),
-    links: page.links,
-    meta: page.meta,
-  });
+  const data = page.items.map(workspaceTaskResourceJson);
+  return jsonApiText(
+    200,
+    documentJson(`[${data.join(',')}]`, undefined, { links: page.links, meta: page.meta }),
+  );
 }
 
 /** `GET /workspaces/:workspace_id/tasks/:id`. */
