@@ -33,10 +33,12 @@ export interface JournalFilter {
   readonly dialect?: string;
 }
 
-/** Bounded, newest last. */
+/** Bounded, newest last: a ring of `limit` entries, the oldest overwritten. */
 export class Journal {
-  readonly #entries: JournalEntry[] = [];
+  readonly #ring: JournalEntry[] = [];
   readonly #limit: number;
+  /** Where the oldest entry is once the ring is full. */
+  #oldest = 0;
   #seq = 0;
 
   constructor(limit = 10_000) {
@@ -45,13 +47,21 @@ export class Journal {
 
   record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const stored = { ...entry, seq: ++this.#seq };
-    this.#entries.push(stored);
-    if (this.#entries.length > this.#limit) this.#entries.shift();
+    if (this.#ring.length < this.#limit) {
+      this.#ring.push(stored);
+    } else if (this.#limit > 0) {
+      this.#ring[this.#oldest] = stored;
+      this.#oldest = (this.#oldest + 1) % this.#limit;
+    }
     return stored;
   }
 
   calls(filter: JournalFilter = {}): JournalEntry[] {
-    return this.#entries.filter(
+    const inOrder =
+      this.#oldest === 0
+        ? this.#ring
+        : [...this.#ring.slice(this.#oldest), ...this.#ring.slice(0, this.#oldest)];
+    return inOrder.filter(
       (entry) =>
         (filter.method === undefined || entry.method === filter.method.toUpperCase()) &&
         (filter.path === undefined ||
@@ -64,7 +74,8 @@ export class Journal {
   }
 
   clear(): void {
-    this.#entries.length = 0;
+    this.#ring.length = 0;
+    this.#oldest = 0;
   }
 }
 

@@ -12,7 +12,13 @@ import { type CtsLeadership, clusterStatusResponse, leadershipGuard } from './ha
 import { MESSAGE_HA_NOT_AVAILABLE } from './messages.ts';
 import { newRequestId } from './request-id.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './request-validator.ts';
-import { jsonResponse, notFoundText, sendError } from './responses.ts';
+import {
+  CORS_HEADERS,
+  hasCorsHeaders,
+  jsonResponse,
+  notFoundText,
+  sendError,
+} from './responses.ts';
 import { overallStatus, taskStatus } from './status.ts';
 import { TaskLock } from './task-lock.ts';
 import { createTask, deleteTask, getTask, legacyTaskHandler, listTasks } from './tasks.ts';
@@ -57,12 +63,6 @@ export interface CtsApiOptions {
   readonly leadership?: CtsLeadership;
 }
 
-const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'Content-Type',
-  'access-control-allow-methods': 'GET, PUT, PATCH, POST, DELETE',
-};
-
 /** The path below the mount point: the matched route pattern tells how long the prefix is. */
 function pathBelowMount(c: Context, pattern: string): string {
   return c.req.path.slice(c.req.routePath.length - pattern.length);
@@ -104,7 +104,10 @@ export function ctsApi(options: CtsApiOptions): Hono {
     } else {
       await next();
     }
-    for (const [name, value] of Object.entries(CORS_HEADERS)) c.res.headers.set(name, value);
+    // Responses of responses.ts carry the headers already; label the others.
+    if (!hasCorsHeaders(c.res)) {
+      for (const [name, value] of Object.entries(CORS_HEADERS)) c.res.headers.set(name, value);
+    }
   });
   const { leadership } = options;
   // The enterprise interceptor, after CORS and ahead of every /v1 route.

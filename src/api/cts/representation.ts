@@ -93,3 +93,33 @@ export function taskStatusJson(
     services: unionOf(events, 'services'),
   };
 }
+
+// A task's configuration changes only by replacement (the engine's update
+// builds a new spec), so its JSON text is written once per spec object and
+// `GET /v1/tasks` joins stored texts instead of serialising every task again.
+const taskConfigJsonCache = new WeakMap<TaskConfig, string>();
+
+/** The JSON text of a stored task configuration (written once per spec object). */
+export function taskConfigJson(config: TaskConfig): string {
+  let json = taskConfigJsonCache.get(config);
+  if (json === undefined) {
+    json = JSON.stringify(config);
+    taskConfigJsonCache.set(config, json);
+  }
+  return json;
+}
+
+/** `{"request_id":…,"task":…}`, the body of a task read or create. */
+export function taskResponseJson(requestId: string, config: TaskConfig): string {
+  return `{"request_id":${JSON.stringify(requestId)},"task":${taskConfigJson(config)}}`;
+}
+
+/** `{"request_id":…,"tasks":[…]}`, the body of `GET /v1/tasks`. */
+export function taskListJson(requestId: string, configs: readonly TaskConfig[]): string {
+  let json = `{"request_id":${JSON.stringify(requestId)},"tasks":[`;
+  for (let index = 0; index < configs.length; index++) {
+    if (index > 0) json += ',';
+    json += taskConfigJson(configs[index] as TaskConfig);
+  }
+  return `${json}]}`;
+}

@@ -2,14 +2,57 @@
  * The three error shapes of CTS and its JSON writer (research/cts.md §1.5).
  * Go's `json.Encoder` ends bodies with a newline; the validator's rewritten
  * errors are compact and keep the `text/plain` label `http.Error` set.
+ *
+ * Every response built here already carries CTS's CORS headers (`withCORS`
+ * labels every response), as a plain header object: the CORS middleware
+ * then leaves it alone, and @hono/node-server writes plain objects without
+ * building a `Headers` for them.
  */
+
+/** The headers `withCORS` adds to every response (`api/api.go`). */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'Content-Type',
+  'access-control-allow-methods': 'GET, PUT, PATCH, POST, DELETE',
+};
+
+const labelled = new WeakSet<Response>();
+
+/** Whether `response` was built here, with the CORS headers. */
+export function hasCorsHeaders(response: Response): boolean {
+  return labelled.has(response);
+}
+
+/**
+ * A response with `contentType` and the CORS headers. The header object is
+ * new each time: @hono/node-server writes `content-length` into it.
+ */
+function ctsResponse(
+  status: number,
+  body: string,
+  contentType: string,
+  nosniff: boolean,
+): Response {
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'Content-Type',
+    'access-control-allow-methods': 'GET, PUT, PATCH, POST, DELETE',
+  };
+  if (nosniff) headers['x-content-type-options'] = 'nosniff';
+  const response = new Response(body, { status, headers });
+  labelled.add(response);
+  return response;
+}
 
 /** `application/json` with Go's trailing newline (`api/handler.go` `jsonResponse`). */
 export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(`${JSON.stringify(body)}\n`, {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
+  return ctsResponse(status, `${JSON.stringify(body)}\n`, 'application/json', false);
+}
+
+/** {@link jsonResponse} of JSON text already written (without the newline). */
+export function jsonTextResponse(status: number, json: string): Response {
+  return ctsResponse(status, `${json}\n`, 'application/json', false);
 }
 
 /** `sendError`: `{"error":{"message"},"request_id"}` (generated endpoints, PATCH 404/500). */
@@ -28,16 +71,15 @@ export function legacyError(status: number, message: string): Response {
  * `http.Error` set the header first (code reading of `api/response_writers.go`).
  */
 export function validatorError(message: string, requestId: string): Response {
-  return new Response(JSON.stringify({ error: { message }, request_id: requestId }), {
-    status: 400,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
-  });
+  return ctsResponse(
+    400,
+    JSON.stringify({ error: { message }, request_id: requestId }),
+    'text/plain; charset=utf-8',
+    true,
+  );
 }
 
 /** chi's `404 page not found` for paths no route knows. */
 export function notFoundText(): Response {
-  return new Response('404 page not found\n', {
-    status: 404,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
-  });
+  return ctsResponse(404, '404 page not found\n', 'text/plain; charset=utf-8', true);
 }

@@ -218,20 +218,22 @@ export function finalizeTask(
   const providers = task.providers !== undefined ? [...task.providers] : inspect ? undefined : [];
   const variables = task.variables !== undefined ? { ...task.variables } : inspect ? undefined : {};
   const version = task.version ?? (inspect ? undefined : '');
-  // Built in Go's alphabetical field order, skipping omitted fields.
+  // Go's alphabetical field order. One literal of fixed shape, whatever is
+  // omitted: JSON.stringify skips the undefined fields, and objects of one
+  // shape serialise about twice as fast as ones built from conditional spreads.
   const config = {
-    ...(bufferPeriod !== undefined ? { buffer_period: bufferPeriod } : {}),
+    buffer_period: bufferPeriod,
     condition,
-    ...(description !== undefined ? { description } : {}),
-    ...(enabled !== undefined ? { enabled } : {}),
+    description,
+    enabled,
     module: task.module,
-    ...(moduleInput !== undefined ? { module_input: moduleInput } : {}),
+    module_input: moduleInput,
     name: task.name,
-    ...(providers !== undefined ? { providers } : {}),
-    ...(workspace !== undefined ? { terraform_cloud_workspace: workspace } : {}),
-    ...(task.terraform_version ? { terraform_version: task.terraform_version } : {}),
-    ...(variables !== undefined ? { variables } : {}),
-    ...(version !== undefined ? { version } : {}),
+    providers,
+    terraform_cloud_workspace: workspace,
+    terraform_version: task.terraform_version || undefined,
+    variables,
+    version,
   } as TaskConfig;
   return { ok: true, config };
 }

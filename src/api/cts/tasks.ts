@@ -26,8 +26,15 @@ import {
   taskNotFoundMessage,
   unsupportedPathMessage,
 } from './messages.ts';
+import { taskListJson, taskResponseJson } from './representation.ts';
 import { validateTaskRequest, validateTaskUpdateRequest } from './request-validator.ts';
-import { jsonResponse, legacyError, sendError, validatorError } from './responses.ts';
+import {
+  jsonResponse,
+  jsonTextResponse,
+  legacyError,
+  sendError,
+  validatorError,
+} from './responses.ts';
 import { ctsRunOutputOf } from './run-output.ts';
 import { finalizeTask, validateTask } from './task-config.ts';
 import type { TaskConfig } from './types.ts';
@@ -82,10 +89,13 @@ export function taskNoDriverMessage(name: string): string {
 /** GET /v1/tasks */
 export function listTasks(app: CtsAppContext, requestId: string): Promise<Response> {
   return app.lock.shared(async () =>
-    jsonResponse(200, {
-      request_id: requestId,
-      tasks: app.engine.tasks.list(app.scope).map((task) => task.spec as TaskConfig),
-    }),
+    jsonTextResponse(
+      200,
+      taskListJson(
+        requestId,
+        app.engine.tasks.list(app.scope).map((task) => task.spec as TaskConfig),
+      ),
+    ),
   );
 }
 
@@ -94,7 +104,7 @@ export function getTask(app: CtsAppContext, requestId: string, name: string): Pr
   return app.lock.shared(async () => {
     const task = app.findTask(name);
     if (task === undefined) return sendError(404, taskNotFoundMessage(name), requestId);
-    return jsonResponse(200, { request_id: requestId, task: task.spec as TaskConfig });
+    return jsonTextResponse(200, taskResponseJson(requestId, task.spec as TaskConfig));
   });
 }
 
@@ -192,10 +202,10 @@ export async function createTask(
         trigger: 'manual',
         details: eventConfigOf(config),
       });
-      return jsonResponse(201, { request_id: requestId, task: config });
+      return jsonTextResponse(201, taskResponseJson(requestId, config));
     }
     app.engine.tasks.create(input);
-    return jsonResponse(201, { request_id: requestId, task: config });
+    return jsonTextResponse(201, taskResponseJson(requestId, config));
   });
 }
 

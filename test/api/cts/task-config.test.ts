@@ -14,6 +14,11 @@ function finalized(task: Partial<TaskRequestTask>): TaskConfig {
   return result.config;
 }
 
+/** The config as the API writes it: omitted fields are absent from the JSON. */
+function written(task: Partial<TaskRequestTask>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(finalized(task))) as Record<string, unknown>;
+}
+
 function validate(task: Partial<TaskRequestTask>, enterprise = false): string | undefined {
   return validateTask(finalized(task), { enterprise });
 }
@@ -175,7 +180,8 @@ describe('finalizeTask defaults (§2.3)', () => {
   });
 
   it('omits buffer_period unless sent', () => {
-    expect(finalized({})).not.toHaveProperty('buffer_period');
+    expect(written({})).not.toHaveProperty('buffer_period');
+    expect(written({ buffer_period: { min: '1s' } })).toHaveProperty('buffer_period');
   });
 
   it('forces schedule tasks to a disabled buffer period', () => {
@@ -208,9 +214,9 @@ describe('finalizeTask defaults (§2.3)', () => {
   });
 
   it('keeps enterprise fields only when non-empty, finalized', () => {
-    expect(finalized({ terraform_version: '', terraform_cloud_workspace: {} })).not.toHaveProperty(
-      'terraform_cloud_workspace',
-    );
+    const empty = written({ terraform_version: '', terraform_cloud_workspace: {} });
+    expect(empty).not.toHaveProperty('terraform_cloud_workspace');
+    expect(empty).not.toHaveProperty('terraform_version');
     const config = finalized({
       terraform_version: '1.2.3',
       terraform_cloud_workspace: { execution_mode: 'agent' },
