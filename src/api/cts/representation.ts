@@ -30,18 +30,23 @@ export interface CtsTaskStatusJson {
   services: string[];
 }
 
-// Events never change once recorded, so their JSON is built once: formatting
-// thousands of Go timestamps on every `include=events` request was most of its cost.
-const eventJsonCache = new WeakMap<StatusEvent, CtsEventJson>();
+// Events never change once recorded, so their JSON text is written once:
+// formatting thousands of Go timestamps and serialising every event again on
+// each `include=events` request was most of its cost. The task's name is part
+// of the text, so a renamed task's events are written again.
+const eventJsonCache = new WeakMap<
+  StatusEvent,
+  { readonly taskName: string; readonly text: string }
+>();
 
-/** The event JSON of a stored event (built once per event). */
-export function eventJson(event: StatusEvent, taskName: string): CtsEventJson {
-  let json = eventJsonCache.get(event);
-  if (json === undefined || json.task_name !== taskName) {
-    json = buildEventJson(event, taskName);
-    eventJsonCache.set(event, json);
+/** The JSON text of a stored event (written once per event). */
+export function eventJsonText(event: StatusEvent, taskName: string): string {
+  let cached = eventJsonCache.get(event);
+  if (cached === undefined || cached.taskName !== taskName) {
+    cached = { taskName, text: JSON.stringify(buildEventJson(event, taskName)) };
+    eventJsonCache.set(event, cached);
   }
-  return json;
+  return cached.text;
 }
 
 function buildEventJson(event: StatusEvent, taskName: string): CtsEventJson {
@@ -65,16 +70,16 @@ function unionOf(events: readonly StatusEvent[], key: 'providers' | 'services'):
   return [...seen];
 }
 
-/** `makeTaskStatus` / `makeTaskStatusUnknown`. */
-export function taskStatusJson(
+/** `makeTaskStatus` / `makeTaskStatusUnknown`, as JSON text in CTS's key order. */
+export function taskStatusJsonText(
   task: Task,
   events: readonly StatusEvent[],
   health: Health,
   includeEvents: boolean,
-): CtsTaskStatusJson {
+): string {
   const config = task.spec as TaskConfig;
   if (events.length === 0) {
-    return {
+    const unknown: CtsTaskStatusJson = {
       task_name: task.name,
       status: 'unknown',
       enabled: task.enabled,
@@ -82,16 +87,27 @@ export function taskStatusJson(
       providers: [...config.providers],
       services: [],
     };
+    return JSON.stringify(unknown);
   }
-  return {
+  // The head, then the events from their stored texts, then the unions.
+  const head = JSON.stringify({
     task_name: task.name,
     status: health,
     enabled: task.enabled,
     events_url: `/v1/status/tasks/${task.name}?include=events`,
-    ...(includeEvents ? { events: events.map((event) => eventJson(event, task.name)) } : {}),
-    providers: unionOf(events, 'providers'),
-    services: unionOf(events, 'services'),
-  };
+  });
+  let text = head.slice(0, -1);
+  if (includeEvents) {
+    text += ',"events":[';
+    for (let index = 0; index < events.length; index++) {
+      if (index > 0) text += ',';
+      text += eventJsonText(events[index] as StatusEvent, task.name);
+    }
+    text += ']';
+  }
+  const providers = JSON.stringify(unionOf(events, 'providers'));
+  const services = JSON.stringify(unionOf(events, 'services'));
+  return `${text},"providers":${providers},"services":${services}}`;
 }
 
 // A task's configuration changes only by replacement (the engine's update

@@ -17,8 +17,8 @@ import {
   taskStatusMethodNotAllowedMessage,
   unsupportedPathMessage,
 } from './messages.ts';
-import { type CtsTaskStatusJson, taskStatusJson } from './representation.ts';
-import { jsonResponse, legacyError } from './responses.ts';
+import { taskStatusJsonText } from './representation.ts';
+import { jsonResponse, jsonTextResponse, legacyError } from './responses.ts';
 
 const HEALTH_VALUES: readonly Health[] = ['successful', 'errored', 'critical', 'unknown'];
 
@@ -78,7 +78,7 @@ export function taskStatus(
   const include = includeEvents(url);
   if (include.error !== undefined) return legacyError(400, include.error);
 
-  const statuses: Record<string, CtsTaskStatusJson> = {};
+  const statuses: { readonly name: string; readonly text: string }[] = [];
   const tasks = name === '' ? app.engine.tasks.list(app.scope) : [app.findTask(name)];
   for (const task of tasks) {
     if (task === undefined) return legacyError(404, taskNotFoundMessage(name));
@@ -91,11 +91,17 @@ export function taskStatus(
       // a single task without events is answered whatever the filter (code reading).
       continue;
     }
-    statuses[task.name] = taskStatusJson(task, events, health, include.value);
+    statuses.push({
+      name: task.name,
+      text: taskStatusJsonText(task, events, health, include.value),
+    });
   }
   // Go encodes map keys sorted by bytes.
-  const sorted: Record<string, CtsTaskStatusJson> = {};
-  for (const key of Object.keys(statuses).sort(goCompareStrings))
-    sorted[key] = statuses[key] as CtsTaskStatusJson;
-  return jsonResponse(200, sorted);
+  statuses.sort((a, b) => goCompareStrings(a.name, b.name));
+  let json = '{';
+  for (let index = 0; index < statuses.length; index++) {
+    const status = statuses[index] as { readonly name: string; readonly text: string };
+    json += `${index > 0 ? ',' : ''}${JSON.stringify(status.name)}:${status.text}`;
+  }
+  return jsonTextResponse(200, `${json}}`);
 }

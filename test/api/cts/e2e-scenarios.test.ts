@@ -718,3 +718,13 @@ describe('PATCH semantics (research/cts.md §2.4)', () => {
     );
   });
 });
+
+describe('status map keys (encoding/json sorts map keys by bytes)', () => {
+  it('the listing is keyed by task name in byte order (upper case first, - before _)', async () => {
+    for (const name of ['b', 'a_1', 'B', 'a-1', 'a']) await create(name);
+    const result = await api('GET', '/v1/status/tasks');
+    expect(result.status, result.text).toBe(200);
+    const keys = [...result.text.matchAll(/"([^"]+)":\{"task_name"/g)].map((match) => match[1]);
+    expect(keys).toEqual(['B', 'a', 'a-1', 'a_1', 'b']);
+  });
+});
