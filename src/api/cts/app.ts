@@ -10,6 +10,7 @@ import type { CtsAppContext } from './context.ts';
 import { CTS_SCOPE } from './cts-engine.ts';
 import { type CtsLeadership, clusterStatusResponse, leadershipGuard } from './ha/leadership.ts';
 import { MESSAGE_HA_NOT_AVAILABLE } from './messages.ts';
+import { TaskListText } from './representation.ts';
 import { newRequestId } from './request-id.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './request-validator.ts';
 import {
@@ -85,6 +86,7 @@ export function ctsApi(options: CtsApiOptions): Hono {
   const context: CtsAppContext = {
     engine,
     lock: new TaskLock(),
+    taskList: new TaskListText(),
     scope,
     enterprise: options.enterprise ?? false,
     globalBufferPeriod: options.globalBufferPeriod ?? DEFAULT_BUFFER_PERIOD,

@@ -5,6 +5,7 @@
 
 import type { Engine } from '../../engine/engine.ts';
 import type { Task } from '../../engine/types.ts';
+import type { TaskListText } from './representation.ts';
 import type { TaskLock } from './task-lock.ts';
 import type { EffectiveBufferPeriod } from './types.ts';
 
@@ -12,6 +13,8 @@ import type { EffectiveBufferPeriod } from './types.ts';
 export interface CtsAppContext {
   readonly engine: Engine;
   readonly lock: TaskLock;
+  /** `GET /v1/tasks`'s array, kept between requests. */
+  readonly taskList: TaskListText;
   readonly scope: string;
   readonly enterprise: boolean;
   readonly globalBufferPeriod: EffectiveBufferPeriod;

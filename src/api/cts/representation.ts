@@ -130,12 +130,36 @@ export function taskResponseJson(requestId: string, config: TaskConfig): string 
   return `{"request_id":${JSON.stringify(requestId)},"task":${taskConfigJson(config)}}`;
 }
 
-/** `{"request_id":…,"tasks":[…]}`, the body of `GET /v1/tasks`. */
-export function taskListJson(requestId: string, configs: readonly TaskConfig[]): string {
-  let json = `{"request_id":${JSON.stringify(requestId)},"tasks":[`;
-  for (let index = 0; index < configs.length; index++) {
-    if (index > 0) json += ',';
-    json += taskConfigJson(configs[index] as TaskConfig);
+/**
+ * The `tasks` array of `GET /v1/tasks` as text, written again only when the
+ * list of specs changed (a task added, removed or replaced): a listing of
+ * unchanged tasks costs one identity check per task, not a join of their texts.
+ */
+export class TaskListText {
+  #specs: readonly TaskConfig[] = [];
+  #text = '[]';
+
+  of(specs: readonly TaskConfig[]): string {
+    if (!sameItems(specs, this.#specs)) {
+      let text = '[';
+      for (let index = 0; index < specs.length; index++) {
+        if (index > 0) text += ',';
+        text += taskConfigJson(specs[index] as TaskConfig);
+      }
+      this.#specs = specs;
+      this.#text = `${text}]`;
+    }
+    return this.#text;
   }
-  return `${json}]}`;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** `{"request_id":…,"tasks":[…]}`, the body of `GET /v1/tasks`. */
+export function taskListJson(requestId: string, tasksText: string): string {
+  return `{"request_id":${JSON.stringify(requestId)},"tasks":${tasksText}}`;
 }

@@ -93,7 +93,7 @@ export function listTasks(app: CtsAppContext, requestId: string): Promise<Respon
       200,
       taskListJson(
         requestId,
-        app.engine.tasks.list(app.scope).map((task) => task.spec as TaskConfig),
+        app.taskList.of(app.engine.tasks.list(app.scope).map((task) => task.spec as TaskConfig)),
       ),
     ),
   );
