@@ -76,9 +76,10 @@ function isUnder(path: string, prefix: string): boolean {
 }
 
 /**
- * `app` served under `prefix` with the prefix taken off its paths, built once
- * per app (each app has one place; a reset brings new apps). Hono's `route` keeps the app's error
- * handler; paths it has no route for go to the app itself, for its own 404.
+ * `app` served under `prefix` with the prefix taken off its paths. Built once
+ * per app: each app is mounted at one prefix only, and a reset brings new
+ * apps. Hono's `route` keeps the app's error handler; paths it has no route
+ * for go to the app itself, for its own 404.
  */
 const mountedApps = new WeakMap<Hono, Hono>();
 function mountedAt(prefix: string, app: Hono): Hono {
