@@ -1,7 +1,8 @@
 /**
- * The fake server as a Hono app, with no listening socket: every dialect
- * side by side, the control API under `/_taskport/`, and the journal. Serve
- * it with `startFakeServer()` on Node, or `Bun.serve` / `Deno.serve`.
+ * The fake server with no listening socket: every dialect side by side, the
+ * control API under `/_taskport/`, and the journal, as one `fetch` handler
+ * (and a Hono app around it). Serve it with `startFakeServer()` on Node, or
+ * hand `fetch` to `Bun.serve` / `Deno.serve`.
  */
 
 import { Hono } from 'hono';
