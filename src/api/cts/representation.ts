@@ -70,8 +70,52 @@ function unionOf(events: readonly StatusEvent[], key: 'providers' | 'services'):
   return [...seen];
 }
 
+/** A task's status text, and what it was written from. */
+interface StatusText {
+  readonly newest: StatusEvent | undefined;
+  readonly count: number;
+  readonly health: Health;
+  readonly text: string;
+}
+
+// A status is a function of the task (replaced, never changed in place, on
+// every update), its events (newest first: a new event changes the first one)
+// and its health. Kept per task, one text with events and one without, so
+// that listing unchanged tasks costs a lookup each.
+const statusTextCache = new WeakMap<
+  Task,
+  { withEvents?: StatusText; withoutEvents?: StatusText }
+>();
+
 /** `makeTaskStatus` / `makeTaskStatusUnknown`, as JSON text in CTS's key order. */
 export function taskStatusJsonText(
+  task: Task,
+  events: readonly StatusEvent[],
+  health: Health,
+  includeEvents: boolean,
+): string {
+  let kept = statusTextCache.get(task);
+  if (kept === undefined) {
+    kept = {};
+    statusTextCache.set(task, kept);
+  }
+  const slot = includeEvents ? 'withEvents' : 'withoutEvents';
+  const cached = kept[slot];
+  const newest = events[0];
+  if (
+    cached !== undefined &&
+    cached.newest === newest &&
+    cached.count === events.length &&
+    cached.health === health
+  ) {
+    return cached.text;
+  }
+  const text = writeTaskStatus(task, events, health, includeEvents);
+  kept[slot] = { newest, count: events.length, health, text };
+  return text;
+}
+
+function writeTaskStatus(
   task: Task,
   events: readonly StatusEvent[],
   health: Health,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TaskListText, taskListJson } from '../../../src/api/cts/representation.ts';
+import {
+  TaskListText,
+  taskListJson,
+  taskStatusJsonText,
+} from '../../../src/api/cts/representation.ts';
 import type { TaskConfig } from '../../../src/api/cts/types.ts';
+import type { StatusEvent, Task } from '../../../src/engine/types.ts';
 
 function spec(name: string, enabled = true): TaskConfig {
   return {
@@ -44,5 +49,61 @@ describe('TaskListText: the GET /v1/tasks array kept between requests', () => {
     };
     expect(body.request_id).toBe('id-1');
     expect(body.tasks.map((task) => task.name)).toEqual(['a']);
+  });
+});
+
+describe('taskStatusJsonText: a task status kept between requests', () => {
+  const task = (name: string, enabled = true): Task => ({
+    id: `id-${name}`,
+    name,
+    scope: 'cts',
+    enabled,
+    spec: spec(name, enabled),
+    triggers: [],
+    dependsOn: [],
+    bufferPeriod: undefined,
+    createdAtMs: 0,
+    updatedAtMs: 0,
+    deletionRequestedAtMs: undefined,
+  });
+  let seq = 0;
+  const event = (success: boolean): StatusEvent => {
+    seq++;
+    return {
+      id: `event-${seq}`,
+      taskId: 'id-a',
+      executionId: `execution-${seq}`,
+      success,
+      startedAtMs: seq * 1000,
+      finishedAtMs: seq * 1000 + 1,
+      failureMessage: success ? undefined : 'apply failed',
+      trigger: 'change',
+      details: { providers: [], services: ['api'] },
+    };
+  };
+  const ids = (text: string): string[] =>
+    ((JSON.parse(text) as { events?: { id: string }[] }).events ?? []).map((e) => e.id);
+
+  it('follows a new event even when the bounded history keeps its length', () => {
+    const a = task('a');
+    const first = event(true);
+    const second = event(true);
+    expect(ids(taskStatusJsonText(a, [first], 'successful', true))).toEqual([first.id]);
+    // A history of one: the new event replaces the old one, the length stays 1.
+    expect(ids(taskStatusJsonText(a, [second], 'successful', true))).toEqual([second.id]);
+  });
+
+  it('follows health, the events flag and a replaced task', () => {
+    const a = task('a');
+    const events = [event(false)];
+    const status = (text: string) => JSON.parse(text) as { status: string; enabled: boolean };
+    expect(status(taskStatusJsonText(a, events, 'errored', false)).status).toBe('errored');
+    expect(status(taskStatusJsonText(a, events, 'critical', false)).status).toBe('critical');
+    expect(ids(taskStatusJsonText(a, events, 'critical', false))).toEqual([]);
+    expect(ids(taskStatusJsonText(a, events, 'critical', true))).toEqual([events[0]?.id]);
+    // PATCH enabled=false replaces the task object.
+    expect(status(taskStatusJsonText(task('a', false), events, 'critical', false)).enabled).toBe(
+      false,
+    );
   });
 });
