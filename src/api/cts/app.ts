@@ -13,13 +13,7 @@ import { MESSAGE_HA_NOT_AVAILABLE } from './messages.ts';
 import { TaskListText } from './representation.ts';
 import { newRequestId } from './request-id.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './request-validator.ts';
-import {
-  CORS_HEADERS,
-  hasCorsHeaders,
-  jsonResponse,
-  notFoundText,
-  sendError,
-} from './responses.ts';
+import { jsonResponse, notFoundText, preflightResponse, sendError } from './responses.ts';
 import { overallStatus, taskStatus } from './status.ts';
 import { TaskLock } from './task-lock.ts';
 import { createTask, deleteTask, getTask, legacyTaskHandler, listTasks } from './tasks.ts';
@@ -99,18 +93,10 @@ export function ctsApi(options: CtsApiOptions): Hono {
   };
   const app = new Hono();
 
-  // `withCORS` answers every OPTIONS before routing and labels every response.
-  app.use('*', async (c, next) => {
-    if (c.req.method === 'OPTIONS') {
-      c.res = new Response(null, { status: 200 });
-    } else {
-      await next();
-    }
-    // Responses of responses.ts carry the headers already; label the others.
-    if (!hasCorsHeaders(c.res)) {
-      for (const [name, value] of Object.entries(CORS_HEADERS)) c.res.headers.set(name, value);
-    }
-  });
+  // `withCORS` answers every OPTIONS before routing, ahead of the enterprise
+  // interceptor, and labels every response: responses.ts builds each one with
+  // the CORS headers, so no middleware (and no async hop) sits in front of the routes.
+  app.options('*', () => preflightResponse());
   const { leadership } = options;
   // The enterprise interceptor, after CORS and ahead of every /v1 route.
   if (leadership !== undefined)
@@ -149,6 +135,8 @@ export function ctsApi(options: CtsApiOptions): Hono {
   // A sub-app's notFound is ignored once mounted, so the catch-all is a route;
   // it stays under /v1 so that other APIs mounted beside this one still answer.
   app.all('/v1/*', () => notFoundText());
+  // Served alone, paths outside /v1 get chi's 404 too (mounted, the parent's notFound answers).
+  app.notFound(() => notFoundText());
   app.onError((error) =>
     sendError(500, error instanceof Error ? error.message : String(error), newRequestId()),
   );

@@ -3,25 +3,17 @@
  * Go's `json.Encoder` ends bodies with a newline; the validator's rewritten
  * errors are compact and keep the `text/plain` label `http.Error` set.
  *
- * Every response built here already carries CTS's CORS headers (`withCORS`
- * labels every response), as a plain header object: the CORS middleware
- * then leaves it alone, and @hono/node-server writes plain objects without
- * building a `Headers` for them.
+ * Every response of the CTS app is built here, with CTS's CORS headers
+ * (`withCORS` labels every response) as a plain header object, which
+ * @hono/node-server writes without building a `Headers`.
  */
 
 /** The headers `withCORS` adds to every response (`api/api.go`). */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
+const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'Content-Type',
   'access-control-allow-methods': 'GET, PUT, PATCH, POST, DELETE',
 };
-
-const labelled = new WeakSet<Response>();
-
-/** Whether `response` was built here, with the CORS headers. */
-export function hasCorsHeaders(response: Response): boolean {
-  return labelled.has(response);
-}
 
 /**
  * A response with `contentType` and the CORS headers. The header object is
@@ -33,16 +25,14 @@ function ctsResponse(
   contentType: string,
   nosniff: boolean,
 ): Response {
-  const headers: Record<string, string> = {
-    'content-type': contentType,
-    'access-control-allow-origin': '*',
-    'access-control-allow-headers': 'Content-Type',
-    'access-control-allow-methods': 'GET, PUT, PATCH, POST, DELETE',
-  };
+  const headers: Record<string, string> = { 'content-type': contentType, ...CORS_HEADERS };
   if (nosniff) headers['x-content-type-options'] = 'nosniff';
-  const response = new Response(body, { status, headers });
-  labelled.add(response);
-  return response;
+  return new Response(body, { status, headers });
+}
+
+/** `withCORS`'s answer to any OPTIONS: 200, no body, the CORS headers only. */
+export function preflightResponse(): Response {
+  return new Response(null, { status: 200, headers: { ...CORS_HEADERS } });
 }
 
 /** `application/json` with Go's trailing newline (`api/handler.go` `jsonResponse`). */
