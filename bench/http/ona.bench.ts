@@ -17,93 +17,35 @@
  *   BENCH_QUICK=1 npm run bench:http:ona   # smoke run, nothing written
  */
 
-import type { ServerHandle } from './harness.ts';
+import { callJson } from './call.ts';
 import { type HttpRequest, httpRequest } from './load.ts';
+import {
+  ONA_HEADERS,
+  ONA_PAGE_SIZE,
+  ONA_SERVICE,
+  ONA_TASKS,
+  type OnaSeeded,
+  onaRpc,
+  seedOna,
+} from './ona-world.ts';
 import { type PairRoute, ratioTarget, runDialectBench } from './pairs.ts';
 import type { BaselineRoute } from './server-child.ts';
 
-const SERVICE = '/api/gitpod.v1.EnvironmentAutomationService';
-const TOKEN = 'bench-ona-token';
-const TASKS = 100;
-const PAGE_SIZE = 25;
-/** What @gitpod/sdk sends on every call. */
-const HEADERS: Record<string, string> = {
-  'content-type': 'application/json',
-  authorization: `Bearer ${TOKEN}`,
-  'connect-protocol-version': '1',
-};
-
-async function call(url: string, method: string, body: unknown, expect: number): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: HEADERS,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== expect)
-    throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`);
-  return text === '' ? {} : JSON.parse(text);
-}
-
-const rpc = (fake: ServerHandle, method: string, body: unknown): Promise<unknown> =>
-  call(`${fake.url}${SERVICE}/${method}`, 'POST', body, 200);
-
-interface Seeded {
-  readonly environmentId: string;
-  readonly taskIds: string[];
-  /** The token of page 2 (tasks 26–50). */
-  readonly pageToken: string;
-}
-
-async function seed(fake: ServerHandle): Promise<Seeded> {
-  const { environment } = (await call(
-    `${fake.url}/_taskport/ona/environments`,
-    'POST',
-    { name: 'bench-env' },
-    201,
-  )) as { environment: { id: string } };
-  await call(`${fake.url}/_taskport/ona/outcomes/default`, 'PUT', { kind: 'succeed' }, 200);
-  const taskIds: string[] = [];
-  for (let i = 0; i < TASKS; i++) {
-    const { task } = (await rpc(fake, 'CreateTask', {
-      environmentId: environment.id,
-      metadata: {
-        name: `Bench task ${i}`,
-        reference: `bench-task-${i}`,
-        description: 'A task of the HTTP bench',
-        triggeredBy: [{ manual: true }],
-      },
-      spec: { command: `echo bench ${i}`, runsOn: { docker: { image: 'alpine:3' } } },
-    })) as { task: { id: string } };
-    taskIds.push(task.id);
-  }
-  const first = (await rpc(fake, 'ListTasks', {
-    filter: { environmentIds: [environment.id] },
-    pagination: { pageSize: PAGE_SIZE },
-  })) as { pagination?: { nextToken?: string } };
-  const pageToken = first.pagination?.nextToken;
-  if (pageToken === undefined) throw new Error('ListTasks: no next page');
-  return { environmentId: environment.id, taskIds, pageToken };
-}
-
-function listTasksRoute(seeded: Seeded): PairRoute {
-  const body = JSON.stringify({
-    filter: { environmentIds: [seeded.environmentId] },
-    pagination: { pageSize: PAGE_SIZE, token: seeded.pageToken },
-  });
-  const bytes = httpRequest('POST', `${SERVICE}/ListTasks`, body, HEADERS);
+function listTasksRoute(seeded: OnaSeeded): PairRoute {
+  const body = seeded.page2;
+  const bytes = httpRequest('POST', `${ONA_SERVICE}/ListTasks`, body, ONA_HEADERS);
   return {
     id: 'ona-list-tasks',
-    label: `POST ListTasks (page 2, size ${PAGE_SIZE}, of ${TASKS} tasks)`,
-    tasks: TASKS,
+    label: `POST ListTasks (page 2, size ${ONA_PAGE_SIZE}, of ${ONA_TASKS} tasks)`,
+    tasks: ONA_TASKS,
     status: 200,
     requests: () => () => bytes,
     async baseline(fake): Promise<BaselineRoute> {
       return {
         method: 'POST',
-        pattern: `${SERVICE}/ListTasks`,
+        pattern: `${ONA_SERVICE}/ListTasks`,
         status: 200,
-        body: await rpc(fake, 'ListTasks', JSON.parse(body)),
+        body: await onaRpc(fake, 'ListTasks', JSON.parse(body)),
         headers: {},
         trailingNewline: false,
         postAnswer: 'fixed',
@@ -113,18 +55,15 @@ function listTasksRoute(seeded: Seeded): PairRoute {
 }
 
 /** The same read as a Connect unary GET (ListTasks has no side effects): no request body stream. */
-function listTasksGetRoute(seeded: Seeded): PairRoute {
-  const message = JSON.stringify({
-    filter: { environmentIds: [seeded.environmentId] },
-    pagination: { pageSize: PAGE_SIZE, token: seeded.pageToken },
-  });
-  const path = `${SERVICE}/ListTasks?connect=v1&encoding=json&message=${encodeURIComponent(message)}`;
-  const headers = { authorization: HEADERS.authorization as string };
+function listTasksGetRoute(seeded: OnaSeeded): PairRoute {
+  const message = seeded.page2;
+  const path = `${ONA_SERVICE}/ListTasks?connect=v1&encoding=json&message=${encodeURIComponent(message)}`;
+  const headers = { authorization: ONA_HEADERS.authorization as string };
   const bytes = httpRequest('GET', path, undefined, headers);
   return {
     id: 'ona-list-tasks-get',
     label: `GET ListTasks?encoding=json&message=… (Connect GET, same page)`,
-    tasks: TASKS,
+    tasks: ONA_TASKS,
     status: 200,
     requests: () => () => bytes,
     async baseline(fake): Promise<BaselineRoute> {
@@ -133,7 +72,7 @@ function listTasksGetRoute(seeded: Seeded): PairRoute {
         throw new Error(`ListTasks GET: the fake answered ${response.status}`);
       return {
         method: 'GET',
-        pattern: `${SERVICE}/ListTasks`,
+        pattern: `${ONA_SERVICE}/ListTasks`,
         status: 200,
         body: await response.json(),
         headers: {},
@@ -143,23 +82,23 @@ function listTasksGetRoute(seeded: Seeded): PairRoute {
   };
 }
 
-function startTaskRoute(seeded: Seeded): PairRoute {
+function startTaskRoute(seeded: OnaSeeded): PairRoute {
   // One request body per task, taken in turn.
   const requests = seeded.taskIds.map((id) =>
-    httpRequest('POST', `${SERVICE}/StartTask`, JSON.stringify({ id }), HEADERS),
+    httpRequest('POST', `${ONA_SERVICE}/StartTask`, JSON.stringify({ id }), ONA_HEADERS),
   );
   return {
     id: 'ona-start-task',
     label: 'POST StartTask → a new execution (succeeds at once)',
-    tasks: TASKS,
+    tasks: ONA_TASKS,
     status: 200,
     requests: () => (index) => requests[index % requests.length] as HttpRequest,
     async baseline(fake): Promise<BaselineRoute> {
       return {
         method: 'POST',
-        pattern: `${SERVICE}/StartTask`,
+        pattern: `${ONA_SERVICE}/StartTask`,
         status: 200,
-        body: await rpc(fake, 'StartTask', { id: seeded.taskIds[0] }),
+        body: await onaRpc(fake, 'StartTask', { id: seeded.taskIds[0] }),
         headers: {},
         trailingNewline: false,
         postAnswer: 'new-execution',
@@ -173,12 +112,12 @@ await runDialectBench({
   title: 'bench:http:ona',
   clock: 'virtual',
   async setup(fake) {
-    const seeded = await seed(fake);
+    const seeded = await seedOna(fake);
     return {
       seeded: {
         environments: 1,
-        tasks: TASKS,
-        pageSize: PAGE_SIZE,
+        tasks: ONA_TASKS,
+        pageSize: ONA_PAGE_SIZE,
         listedPage: 2,
         defaultOutcome: { kind: 'succeed' },
       },
@@ -186,11 +125,17 @@ await runDialectBench({
     };
   },
   async after(fake) {
-    const unfinished = (await rpc(fake, 'ListTaskExecutions', {
+    const unfinished = (await onaRpc(fake, 'ListTaskExecutions', {
       filter: { phases: ['TASK_EXECUTION_PHASE_PENDING', 'TASK_EXECUTION_PHASE_RUNNING'] },
       pagination: { pageSize: 100 },
     })) as { taskExecutions?: unknown[] };
-    const stepRuns = (await call(`${fake.url}/_taskport/ona/step-runs`, 'GET', undefined, 200)) as {
+    const stepRuns = (await callJson(
+      `${fake.url}/_taskport/ona/step-runs`,
+      'GET',
+      undefined,
+      ONA_HEADERS,
+      200,
+    )) as {
       stepRuns: unknown[];
     };
     return {

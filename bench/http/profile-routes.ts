@@ -1,16 +1,22 @@
 /**
  * The routes the profiler takes, every dialect alike: how to seed a fresh
- * fake for a route and the request bytes to load it with.
- *
- * The CTS routes come from routes.ts. The tfc and Ona routes repeat the
- * setup of tfc.bench.ts and ona.bench.ts: those scripts run their bench at
- * import time and export nothing, so the seeding is copied here (same
- * organization, tokens, counts, page and bodies). Keep the two in step.
+ * fake for a route and the request bytes to load it with. The worlds are the
+ * benches' own: routes.ts (CTS), tfc-world.ts and ona-world.ts.
  */
 
 import type { ServerHandle } from './harness.ts';
 import { httpRequest, type RequestFactory } from './load.ts';
+import { ONA_HEADERS, ONA_PAGE_SIZE, ONA_SERVICE, ONA_TASKS, seedOna } from './ona-world.ts';
 import { CTS_ROUTES, FAKE_TASKS, requestsFor, seedCts } from './routes.ts';
+import {
+  seedTfc,
+  TFC_LIST_HEADERS,
+  TFC_PAGE,
+  TFC_PAGE_QUERY,
+  TFC_PAGE_SIZE,
+  TFC_TASKS,
+  tfcListPath,
+} from './tfc-world.ts';
 
 /** One profiled route: a fresh fake is started on `clock`, then `prepare`d. */
 export interface ProfileRoute {
@@ -23,26 +29,6 @@ export interface ProfileRoute {
    * (a CTS POST needs new task names on every load).
    */
   prepare(fake: ServerHandle): Promise<() => RequestFactory>;
-}
-
-// ─── shared ─────────────────────────────────────────────────────────────────
-
-async function call(
-  url: string,
-  method: string,
-  body: unknown,
-  headers: Record<string, string>,
-  expect: number,
-): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== expect)
-    throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`);
-  return text === '' ? {} : JSON.parse(text);
 }
 
 // ─── CTS ────────────────────────────────────────────────────────────────────
@@ -58,76 +44,7 @@ const CTS_PROFILE_ROUTES: readonly ProfileRoute[] = CTS_ROUTES.map((route) => ({
   },
 }));
 
-// ─── tfc (as tfc.bench.ts) ──────────────────────────────────────────────────
-
-const TFC_ORGANIZATION = 'bench-org';
-const TFC_TOKEN = 'bench-tfc-token';
-const TFC_TASKS = 200;
-const TFC_WORKSPACES = 10;
-const TFC_PAGE_SIZE = 20;
-const TFC_PAGE = 3;
-const JSON_API = 'application/vnd.api+json';
-
-/** 10 workspaces, 200 tasks, each on two workspaces (400 associations). */
-async function seedTfc(fake: ServerHandle): Promise<void> {
-  const control = (path: string, body: unknown, method = 'POST', expect = 201) =>
-    call(
-      `${fake.url}/_taskport/tfc${path}`,
-      method,
-      body,
-      { 'content-type': 'application/json' },
-      expect,
-    );
-  const api = (path: string, body: unknown) =>
-    call(
-      `${fake.url}/api/v2${path}`,
-      'POST',
-      body,
-      { 'content-type': JSON_API, authorization: `Bearer ${TFC_TOKEN}` },
-      201,
-    );
-  await control('/organizations', { name: TFC_ORGANIZATION, email: 'bench@example.com' });
-  await control('/tokens', { token: TFC_TOKEN, organizations: [TFC_ORGANIZATION] });
-  await control('/knobs', { verifyOnCreate: false }, 'PATCH', 200);
-  const workspaces: string[] = [];
-  for (let i = 0; i < TFC_WORKSPACES; i++) {
-    const answer = (await control('/workspaces', {
-      organization: TFC_ORGANIZATION,
-      name: `bench-ws-${i}`,
-    })) as { workspace: { id: string } };
-    workspaces.push(answer.workspace.id);
-  }
-  for (let i = 0; i < TFC_TASKS; i++) {
-    const created = (await api(`/organizations/${TFC_ORGANIZATION}/tasks`, {
-      data: {
-        type: 'tasks',
-        attributes: {
-          name: `bench-task-${String(i).padStart(3, '0')}`,
-          url: `https://run-tasks.example.com/hooks/${i}`,
-          category: 'task',
-          description: 'A run task of the HTTP bench',
-          'hmac-key': 'secret',
-          enabled: true,
-        },
-      },
-    })) as { data: { id: string } };
-    for (const workspace of [
-      workspaces[i % TFC_WORKSPACES],
-      workspaces[(i + 1) % TFC_WORKSPACES],
-    ]) {
-      await api(`/workspaces/${workspace}/tasks`, {
-        data: {
-          type: 'workspace-tasks',
-          attributes: { 'enforcement-level': 'advisory', stages: ['pre_plan', 'post_plan'] },
-          relationships: { task: { data: { id: created.data.id, type: 'tasks' } } },
-        },
-      });
-    }
-  }
-}
-
-// go-tfe's query encoding: brackets percent-encoded, page parameters first.
-const TFC_PAGE_QUERY = `page%5Bnumber%5D=${TFC_PAGE}&page%5Bsize%5D=${TFC_PAGE_SIZE}`;
+// ─── tfc ────────────────────────────────────────────────────────────────────
 
 function tfcListRoute(id: string, label: string, query: string): ProfileRoute {
   return {
@@ -137,12 +54,7 @@ function tfcListRoute(id: string, label: string, query: string): ProfileRoute {
     clock: 'real',
     async prepare(fake) {
       await seedTfc(fake);
-      const bytes = httpRequest(
-        'GET',
-        `/api/v2/organizations/${TFC_ORGANIZATION}/tasks?${query}`,
-        undefined,
-        { authorization: `Bearer ${TFC_TOKEN}`, accept: JSON_API },
-      );
+      const bytes = httpRequest('GET', tfcListPath(query), undefined, TFC_LIST_HEADERS);
       return () => () => bytes;
     },
   };
@@ -161,68 +73,7 @@ const TFC_PROFILE_ROUTES: readonly ProfileRoute[] = [
   ),
 ];
 
-// ─── Ona (as ona.bench.ts) ──────────────────────────────────────────────────
-
-const ONA_SERVICE = '/api/gitpod.v1.EnvironmentAutomationService';
-const ONA_TOKEN = 'bench-ona-token';
-const ONA_TASKS = 100;
-const ONA_PAGE_SIZE = 25;
-/** What @gitpod/sdk sends on every call. */
-const ONA_HEADERS: Record<string, string> = {
-  'content-type': 'application/json',
-  authorization: `Bearer ${ONA_TOKEN}`,
-  'connect-protocol-version': '1',
-};
-
-interface OnaSeeded {
-  readonly taskIds: string[];
-  /** The ListTasks message of page 2 (tasks 26–50). */
-  readonly page2: string;
-}
-
-/** One environment, "succeed at once" outcomes, 100 tasks; the page-2 ListTasks message. */
-async function seedOna(fake: ServerHandle): Promise<OnaSeeded> {
-  const rpc = (method: string, body: unknown) =>
-    call(`${fake.url}${ONA_SERVICE}/${method}`, 'POST', body, ONA_HEADERS, 200);
-  const { environment } = (await call(
-    `${fake.url}/_taskport/ona/environments`,
-    'POST',
-    { name: 'bench-env' },
-    ONA_HEADERS,
-    201,
-  )) as { environment: { id: string } };
-  await call(
-    `${fake.url}/_taskport/ona/outcomes/default`,
-    'PUT',
-    { kind: 'succeed' },
-    ONA_HEADERS,
-    200,
-  );
-  const taskIds: string[] = [];
-  for (let i = 0; i < ONA_TASKS; i++) {
-    const { task } = (await rpc('CreateTask', {
-      environmentId: environment.id,
-      metadata: {
-        name: `Bench task ${i}`,
-        reference: `bench-task-${i}`,
-        description: 'A task of the HTTP bench',
-        triggeredBy: [{ manual: true }],
-      },
-      spec: { command: `echo bench ${i}`, runsOn: { docker: { image: 'alpine:3' } } },
-    })) as { task: { id: string } };
-    taskIds.push(task.id);
-  }
-  const filter = { environmentIds: [environment.id] };
-  const first = (await rpc('ListTasks', { filter, pagination: { pageSize: ONA_PAGE_SIZE } })) as {
-    pagination?: { nextToken?: string };
-  };
-  const token = first.pagination?.nextToken;
-  if (token === undefined) throw new Error('ListTasks: no next page');
-  return {
-    taskIds,
-    page2: JSON.stringify({ filter, pagination: { pageSize: ONA_PAGE_SIZE, token } }),
-  };
-}
+// ─── Ona ────────────────────────────────────────────────────────────────────
 
 const ONA_PROFILE_ROUTES: readonly ProfileRoute[] = [
   {

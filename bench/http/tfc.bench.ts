@@ -13,106 +13,30 @@
  *   BENCH_QUICK=1 npm run bench:http:tfc   # smoke run, nothing written
  */
 
-import type { ServerHandle } from './harness.ts';
 import { httpRequest } from './load.ts';
 import { type PairRoute, ratioTarget, runDialectBench } from './pairs.ts';
 import type { BaselineRoute } from './server-child.ts';
-
-const ORGANIZATION = 'bench-org';
-const TOKEN = 'bench-tfc-token';
-const TASKS = 200;
-const WORKSPACES = 10;
-const PAGE_SIZE = 20;
-const PAGE = 3;
-const JSON_API = 'application/vnd.api+json';
-
-async function call(
-  url: string,
-  method: string,
-  body: unknown,
-  headers: Record<string, string>,
-  expect: number,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== expect)
-    throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 300)}`);
-  return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-}
-
-const control = (fake: ServerHandle, path: string, body: unknown, method = 'POST', expect = 201) =>
-  call(
-    `${fake.url}/_taskport/tfc${path}`,
-    method,
-    body,
-    { 'content-type': 'application/json' },
-    expect,
-  );
-
-const api = (fake: ServerHandle, path: string, body: unknown) =>
-  call(
-    `${fake.url}/api/v2${path}`,
-    'POST',
-    body,
-    { 'content-type': JSON_API, authorization: `Bearer ${TOKEN}` },
-    201,
-  );
-
-/** Seeds the tfc world; returns the number of associations. */
-async function seed(fake: ServerHandle): Promise<number> {
-  await control(fake, '/organizations', { name: ORGANIZATION, email: 'bench@example.com' });
-  await control(fake, '/tokens', { token: TOKEN, organizations: [ORGANIZATION] });
-  // No verification request to the task URL on create: nothing listens there.
-  await control(fake, '/knobs', { verifyOnCreate: false }, 'PATCH', 200);
-  const workspaces: string[] = [];
-  for (let i = 0; i < WORKSPACES; i++) {
-    const answer = (await control(fake, '/workspaces', {
-      organization: ORGANIZATION,
-      name: `bench-ws-${i}`,
-    })) as { workspace: { id: string } };
-    workspaces.push(answer.workspace.id);
-  }
-  let associations = 0;
-  for (let i = 0; i < TASKS; i++) {
-    const created = (await api(fake, `/organizations/${ORGANIZATION}/tasks`, {
-      data: {
-        type: 'tasks',
-        attributes: {
-          name: `bench-task-${String(i).padStart(3, '0')}`,
-          url: `https://run-tasks.example.com/hooks/${i}`,
-          category: 'task',
-          description: 'A run task of the HTTP bench',
-          'hmac-key': 'secret',
-          enabled: true,
-        },
-      },
-    })) as { data: { id: string } };
-    for (const workspace of [workspaces[i % WORKSPACES], workspaces[(i + 1) % WORKSPACES]]) {
-      await api(fake, `/workspaces/${workspace}/tasks`, {
-        data: {
-          type: 'workspace-tasks',
-          attributes: { 'enforcement-level': 'advisory', stages: ['pre_plan', 'post_plan'] },
-          relationships: { task: { data: { id: created.data.id, type: 'tasks' } } },
-        },
-      });
-      associations++;
-    }
-  }
-  return associations;
-}
+import {
+  JSON_API,
+  seedTfc,
+  TFC_LIST_HEADERS,
+  TFC_ORGANIZATION,
+  TFC_PAGE,
+  TFC_PAGE_QUERY,
+  TFC_PAGE_SIZE,
+  TFC_TASKS,
+  TFC_WORKSPACES,
+  tfcListPath,
+} from './tfc-world.ts';
 
 function listRoute(id: string, label: string, query: string): PairRoute {
-  const path = `/api/v2/organizations/${ORGANIZATION}/tasks?${query}`;
-  const headers = { authorization: `Bearer ${TOKEN}`, accept: JSON_API };
+  const path = tfcListPath(query);
+  const headers = TFC_LIST_HEADERS;
   const bytes = httpRequest('GET', path, undefined, headers);
   return {
     id,
     label,
-    tasks: TASKS,
+    tasks: TFC_TASKS,
     status: 200,
     requests: () => () => bytes,
     async baseline(fake): Promise<BaselineRoute> {
@@ -132,34 +56,31 @@ function listRoute(id: string, label: string, query: string): PairRoute {
   };
 }
 
-// go-tfe's query encoding: brackets percent-encoded, page parameters first.
-const PAGE_QUERY = `page%5Bnumber%5D=${PAGE}&page%5Bsize%5D=${PAGE_SIZE}`;
-
 await runDialectBench({
   key: 'tfc',
   title: 'bench:http:tfc',
   clock: 'real',
   async setup(fake) {
-    const associations = await seed(fake);
+    const associations = await seedTfc(fake);
     return {
       seeded: {
-        organization: ORGANIZATION,
-        workspaces: WORKSPACES,
-        tasks: TASKS,
+        organization: TFC_ORGANIZATION,
+        workspaces: TFC_WORKSPACES,
+        tasks: TFC_TASKS,
         associations,
         verifyOnCreate: false,
-        page: { number: PAGE, size: PAGE_SIZE },
+        page: { number: TFC_PAGE, size: TFC_PAGE_SIZE },
       },
       routes: [
         listRoute(
           'tfc-list-page',
-          `GET /api/v2/organizations/:org/tasks?page[size]=${PAGE_SIZE} (page ${PAGE} of ${TASKS} tasks)`,
-          PAGE_QUERY,
+          `GET /api/v2/organizations/:org/tasks?page[size]=${TFC_PAGE_SIZE} (page ${TFC_PAGE} of ${TFC_TASKS} tasks)`,
+          TFC_PAGE_QUERY,
         ),
         listRoute(
           'tfc-list-include',
-          `GET /api/v2/organizations/:org/tasks?page[size]=${PAGE_SIZE}&include=workspace_tasks (page ${PAGE}, 2 associations per task)`,
-          `${PAGE_QUERY}&include=workspace_tasks`,
+          `GET /api/v2/organizations/:org/tasks?page[size]=${TFC_PAGE_SIZE}&include=workspace_tasks (page ${TFC_PAGE}, 2 associations per task)`,
+          `${TFC_PAGE_QUERY}&include=workspace_tasks`,
         ),
       ],
     };
