@@ -5,12 +5,7 @@
  */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  associationDocument,
-  startTfcHarness,
-  type TfcHarness,
-  taskDocument,
-} from '../../fixtures/tfc/harness.ts';
+import { addScriptedTask, startTfcHarness, type TfcHarness } from '../../fixtures/tfc/harness.ts';
 import {
   type RunTaskService,
   startRunTaskService,
@@ -29,18 +24,12 @@ afterEach(async () => {
   await service.close();
 });
 
-async function addTask(name: string, script: TaskScript, association: Record<string, unknown>) {
-  service.script(name, script);
-  const created = await h.api(`/api/v2/organizations/${h.org}/tasks`, {
-    method: 'POST',
-    body: taskDocument({ name, url: service.taskUrl(name) }),
-  });
-  expect(created.status).toBe(201);
-  const associated = await h.api(`/api/v2/workspaces/${h.workspaceId}/tasks`, {
-    method: 'POST',
-    body: associationDocument(created.json.data.id, association),
-  });
-  expect(associated.status).toBe(201);
+function addTask(
+  name: string,
+  script: TaskScript,
+  association: Record<string, unknown>,
+): Promise<string> {
+  return addScriptedTask(h, service, name, script, association);
 }
 
 function cancel(runId: string) {

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_TIMED_OUT } from '../../../src/testing/tfc/run-simulation.ts';
 import {
-  associationDocument,
+  addScriptedTask,
   startTfcHarness,
   type TfcHarness,
   taskDocument,
@@ -30,24 +30,12 @@ afterEach(async () => {
   await service.close();
 });
 
-async function addTask(
+function addTask(
   name: string,
   script: TaskScript,
   association: Record<string, unknown>,
 ): Promise<string> {
-  service.script(name, script);
-  const created = await h.api(`/api/v2/organizations/${h.org}/tasks`, {
-    method: 'POST',
-    body: taskDocument({ name, url: service.taskUrl(name), 'hmac-key': script.hmacKey ?? '' }),
-  });
-  expect(created.status).toBe(201);
-  const taskId = created.json.data.id as string;
-  const associated = await h.api(`/api/v2/workspaces/${h.workspaceId}/tasks`, {
-    method: 'POST',
-    body: associationDocument(taskId, association),
-  });
-  expect(associated.status).toBe(201);
-  return taskId;
+  return addScriptedTask(h, service, name, script, association);
 }
 
 function callbackOf(index = 0) {
