@@ -140,5 +140,8 @@ export class MemoryStore implements Store {
 }
 
 function statusOf(stored: StoredTask): TaskStatus {
-  return { health: stored.health, events: stored.events.length === 0 ? NO_EVENTS : [...stored.events] };
+  return {
+    health: stored.health,
+    events: stored.events.length === 0 ? NO_EVENTS : [...stored.events],
+  };
 }

@@ -33,7 +33,11 @@ export function taskFixture(id: string, overrides: Partial<Task> = {}): Task {
 }
 
 let eventSequence = 0;
-export function eventFixture(taskId: string, success: boolean, at = 1_700_000_000_000): StatusEvent {
+export function eventFixture(
+  taskId: string,
+  success: boolean,
+  at = 1_700_000_000_000,
+): StatusEvent {
   eventSequence++;
   return {
     id: `event-${eventSequence}`,
@@ -83,9 +87,9 @@ export function runStoreContract(name: string, subject: StoreContractSubject): v
         await store.insertTask(taskFixture('a'));
         await store.insertTask(taskFixture('b'));
         await store.insertTask(taskFixture('c'));
-        expect(await store.replaceTask(taskFixture('a', { name: 'a2', deletionRequestedAtMs: 5 }))).toBe(
-          true,
-        );
+        expect(
+          await store.replaceTask(taskFixture('a', { name: 'a2', deletionRequestedAtMs: 5 })),
+        ).toBe(true);
         expect((await store.listTasks()).map((task) => task.name)).toEqual(['a2', 'b', 'c']);
         expect((await store.getTask('a'))?.deletionRequestedAtMs).toBe(5);
         expect(await store.replaceTask(taskFixture('missing'))).toBe(false);
@@ -119,7 +123,10 @@ export function runStoreContract(name: string, subject: StoreContractSubject): v
       });
 
       it('keeps the spec as JSON data: nested objects, arrays, strings with any character', async () => {
-        const spec = { text: 'quote " backslash \\ unicode é \u2028 nul-free', list: [1, [2, { x: null }]] };
+        const spec = {
+          text: 'quote " backslash \\ unicode é \u2028 nul-free',
+          list: [1, [2, { x: null }]],
+        };
         await store.insertTask(taskFixture('web', { spec }));
         expect((await store.getTask('web'))?.spec).toEqual(spec);
       });
@@ -155,7 +162,9 @@ export function runStoreContract(name: string, subject: StoreContractSubject): v
 
       it('keeps the newest `limit` events, newest first, as stored', async () => {
         await store.insertTask(taskFixture('web'));
-        const events = [1, 2, 3, 4, 5, 6, 7].map((n) => eventFixture('web', n % 2 === 0, n * 1_000));
+        const events = [1, 2, 3, 4, 5, 6, 7].map((n) =>
+          eventFixture('web', n % 2 === 0, n * 1_000),
+        );
         for (const event of events) await store.appendEvent(event, 5);
         const status = await store.taskStatus('web');
         expect(status?.events).toEqual(events.slice(2).reverse());
@@ -171,7 +180,8 @@ export function runStoreContract(name: string, subject: StoreContractSubject): v
       ] as const)('events %j (oldest first) give health %s', async (successes, health) => {
         await store.insertTask(taskFixture('web'));
         let last: unknown;
-        for (const success of successes) last = await store.appendEvent(eventFixture('web', success), 5);
+        for (const success of successes)
+          last = await store.appendEvent(eventFixture('web', success), 5);
         expect((last as { health: string }).health).toBe(health);
         expect((await store.taskStatus('web'))?.health).toBe(health);
       });
