@@ -56,3 +56,33 @@ export function dependencyLevels(
   }
   return levels;
 }
+
+/**
+ * Reads `root`'s transitive dependencies from an async lookup (the store),
+ * so that {@link dependencyLevels} can walk them synchronously. Unknown ids
+ * map to undefined and are reported by the walk.
+ */
+export async function dependencyClosure(
+  root: Task,
+  lookup: (id: string) => Promise<Task | undefined>,
+): Promise<ReadonlyMap<string, Task | undefined>> {
+  const known = new Map<string, Task | undefined>([[root.id, root]]);
+  const pending = [...root.dependsOn];
+  while (pending.length > 0) {
+    const id = pending.pop() as string;
+    if (known.has(id)) continue;
+    const task = await lookup(id);
+    known.set(id, task);
+    if (task !== undefined) pending.push(...task.dependsOn);
+  }
+  return known;
+}
+
+/** The default plan of a stored task: {@link dependencyLevels} over its closure in the store. */
+export async function storedDependencyLevels(
+  root: Task,
+  lookup: (id: string) => Promise<Task | undefined>,
+): Promise<StepDefinition[][]> {
+  const closure = await dependencyClosure(root, lookup);
+  return dependencyLevels(root, (id) => closure.get(id));
+}

@@ -1,6 +1,8 @@
 /**
- * `createEngine`: the four collaborators wired on one clock, one store and
- * one event bus.
+ * `createEngine`: the engine's front door. Callers (a program, a dialect)
+ * use its verbs; the collaborators behind it (TaskManager, Scheduler,
+ * ExecutionRunner, StatusTracker) are wired here on one clock, one store and
+ * one event bus, and are not part of the contract.
  */
 
 import type { Clock } from './clock.ts';
@@ -8,10 +10,19 @@ import { EngineError } from './errors.ts';
 import { EngineEvents } from './events.ts';
 import { ExecutionRunner } from './execution-runner.ts';
 import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.ts';
-import { Scheduler } from './scheduler.ts';
-import { StatusTracker } from './status-tracker.ts';
-import { TaskManager } from './task-manager.ts';
-import type { Execution, Task, TaskInput } from './types.ts';
+import { type RunNowOptions, Scheduler } from './scheduler.ts';
+import { type StatusEventInput, StatusTracker } from './status-tracker.ts';
+import type { TaskStatus } from './store.ts';
+import { TaskManager, type TaskUpdateOptions } from './task-manager.ts';
+import type {
+  Execution,
+  StatusEvent,
+  StatusSummary,
+  Task,
+  TaskInput,
+  TaskPatch,
+  TriggerInfo,
+} from './types.ts';
 import type { SettleParticipant } from './virtual-clock.ts';
 
 /** Options of {@link Engine.inspect}. */
@@ -21,20 +32,96 @@ export interface InspectOptions {
   readonly timeoutMs?: number;
 }
 
-/** A running engine. */
+/** Options of {@link Engine.applyOnce}. */
+export interface ApplyOnceOptions {
+  /** The trigger the run reports. @default a manual trigger fired now */
+  readonly trigger?: TriggerInfo;
+  readonly timeoutMs?: number;
+}
+
+/** The settings a dialect may read back (never the executor or the store). */
+export interface EngineSettings {
+  readonly historyLimit: number;
+  readonly executionHistoryLimit: number;
+  readonly closeMode: 'abort' | 'drain';
+}
+
+/** A running engine: the verbs a program or a dialect calls. */
 export interface Engine extends AsyncDisposable {
   readonly clock: Clock;
   readonly events: EngineEvents;
-  readonly tasks: TaskManager;
-  readonly scheduler: Scheduler;
-  readonly runner: ExecutionRunner;
-  readonly status: StatusTracker;
-  readonly options: ResolvedEngineOptions;
+  readonly settings: EngineSettings;
+  /** Resolves once the tasks already in the store were taken over (see `adoptStoredTasks`). */
+  ready(): Promise<void>;
+
+  /** Adds a task; rejects with `already_exists` or `invalid`. */
+  createTask<TSpec>(input: TaskInput<TSpec>): Promise<Task<TSpec>>;
+  /** Validates `input` and builds its task without storing it; throws `invalid`. */
+  draftTask<TSpec>(input: TaskInput<TSpec>): Task<TSpec>;
+  /** The task, or undefined. Tasks pending deletion are still returned. */
+  findTask<TSpec = unknown>(id: string): Promise<Task<TSpec> | undefined>;
+  /** The task; rejects with `not_found`. */
+  getTask<TSpec = unknown>(id: string): Promise<Task<TSpec>>;
+  /** Every task in insertion order, or those of one scope. */
+  listTasks<TSpec = unknown>(scope?: string): Promise<Task<TSpec>[]>;
+  countTasks(): Promise<number>;
+  /** Replaces the fields present in `patch`; rejects with `not_found`, `busy`, `invalid`. */
+  updateTask<TSpec>(
+    id: string,
+    patch: TaskPatch<TSpec>,
+    options?: TaskUpdateOptions,
+  ): Promise<Task<TSpec>>;
+  /**
+   * Marks the task for deletion and resolves once it is gone (after its
+   * running execution, if any). Rejects with `not_found`.
+   */
+  deleteTask(id: string): Promise<void>;
+  /** Whether deletion of the task was requested here and has not finished. */
+  isDeleting(id: string): boolean;
+
+  /**
+   * Announces a change of the data the task watches: it runs after its
+   * buffer period (hcat's rule), or at once without one; during a run it
+   * owes one follow-up run. Rejects with `not_found`.
+   */
+  notifyChange(taskId: string, data?: unknown): Promise<void>;
+  /** Starts a run now, past the buffer period; rejects with `busy`, `invalid`, `not_found`. */
+  runNow(taskId: string, options?: RunNowOptions): Promise<Execution>;
+  /**
+   * Applies a task that is not stored (CTS's create with `?run=now`): one run,
+   * recorded nowhere; resolves with the finished execution.
+   */
+  applyOnce(task: Task, options?: ApplyOnceOptions): Promise<Execution>;
   /**
    * A plan-only run of a stored task (by id) or of a task that is not stored
    * (by definition). It records nothing and changes no state.
    */
   inspect(task: string | TaskInput, options?: InspectOptions): Promise<Execution>;
+  /** When the task's open buffer window fires, if one is open. */
+  bufferFireAtMs(taskId: string): number | undefined;
+  /** Drops the task's open buffer window without running (hcat's `BufferReset`). */
+  resetBuffer(taskId: string): void;
+
+  /** The execution, while it is active or kept in history. */
+  execution(executionId: string): Execution | undefined;
+  /** A task's kept executions oldest first, or every kept execution. */
+  executions(taskId?: string): Execution[];
+  /** The task's active `apply` execution, if any. */
+  activeExecution(taskId: string): Execution | undefined;
+  /** Resolves with the execution once it is final; rejects with `not_found`. */
+  whenFinished(executionId: string): Promise<Execution>;
+  /** Asks an execution to stop; throws `not_found`. A no-op once it is final. */
+  stopExecution(executionId: string, reason?: string): Execution;
+  /** Forgets the kept executions of a task (a dialect that keeps its own). */
+  forgetExecutions(taskId: string): void;
+
+  /** The task's health and events, newest first; undefined for an unknown task. */
+  taskStatus(taskId: string): Promise<TaskStatus | undefined>;
+  /** Counts over every task by health and enabled. */
+  summary(): Promise<StatusSummary>;
+  /** Records an event for a stored task (a dialect's own run outcome); undefined if unknown. */
+  recordEvent(event: StatusEventInput): Promise<StatusEvent | undefined>;
+
   /** True when no execution is active or queued. */
   isIdle(): boolean;
   /** Resolves the next time the engine is idle. */
@@ -47,6 +134,8 @@ interface ClockWithTracking extends Clock {
   track?(participant: SettleParticipant): () => void;
 }
 
+const SETTLED = Promise.resolve();
+
 /**
  * Creates an engine.
  *
@@ -56,90 +145,241 @@ interface ClockWithTracking extends Clock {
  * const engine = createEngine({
  *   executor: { runStep: async ({ task, trigger }) => deploy(task.spec, trigger.data) },
  * });
- * engine.tasks.create({ id: 'web', name: 'web', bufferPeriod: { minMs: 5_000, maxMs: 20_000 } });
- * engine.scheduler.notifyChange('web', { instances: 3 }); // runs 5 s after the last change
+ * await engine.createTask({ id: 'web', name: 'web', bufferPeriod: { minMs: 5_000, maxMs: 20_000 } });
+ * await engine.notifyChange('web', { instances: 3 }); // runs 5 s after the last change
  */
 export function createEngine(options: EngineOptions = {}): Engine {
   const resolved = resolveEngineOptions(options);
-  const { clock, store, createId } = resolved;
-  const events = new EngineEvents();
-  const lookupTask = (id: string): Task | undefined => store.getTask(id);
-  const runner = new ExecutionRunner({
-    executor: resolved.executor,
-    clock,
-    events,
-    createId,
-    lookupTask,
-    random: resolved.random,
-    concurrency: resolved.concurrency,
-    stepConcurrency: resolved.stepConcurrency,
-    timeoutMs: resolved.executionTimeoutMs,
-    retry: resolved.retry,
-    executionHistoryLimit: resolved.executionHistoryLimit,
-  });
-  const tasks = new TaskManager({ store, clock, events, activity: runner, createId });
-  // The tracker subscribes before the scheduler, so a finished run's event is
-  // recorded before a coalesced follow-up run starts.
-  const status = new StatusTracker({
-    store,
-    clock,
-    events,
-    createId,
-    historyLimit: resolved.historyLimit,
-    policy: resolved.eventPolicy,
-    lookupTask,
-  });
-  const scheduler = new Scheduler({ clock, events, tasks, runner });
-  events.on('task:deleted', (task) => runner.forgetTask(task.id));
-  if (resolved.adoptStoredTasks) {
-    for (const task of store.listTasks()) {
-      status.adopt(task);
-      scheduler.adopt(task);
-      void tasks.resumeDeletion(task).catch((error: unknown) => events.emit('engine:error', error));
+  return new EngineFrontDoor(resolved);
+}
+
+/** @internal The one {@link Engine} implementation. */
+class EngineFrontDoor implements Engine {
+  readonly clock: Clock;
+  readonly events = new EngineEvents();
+  readonly settings: EngineSettings;
+  readonly #options: ResolvedEngineOptions;
+  readonly #tasks: TaskManager;
+  readonly #runner: ExecutionRunner;
+  readonly #status: StatusTracker;
+  readonly #scheduler: Scheduler;
+  readonly #ready: Promise<void>;
+  readonly #untrack: (() => void) | undefined;
+  #adopted = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ResolvedEngineOptions) {
+    this.#options = options;
+    const { clock, store, createId } = options;
+    this.clock = clock;
+    this.settings = {
+      historyLimit: options.historyLimit,
+      executionHistoryLimit: options.executionHistoryLimit,
+      closeMode: options.closeMode,
+    };
+    const events = this.events;
+    this.#status = new StatusTracker({
+      store,
+      clock,
+      events,
+      createId,
+      historyLimit: options.historyLimit,
+      policy: options.eventPolicy,
+    });
+    this.#runner = new ExecutionRunner({
+      executor: options.executor,
+      clock,
+      events,
+      createId,
+      lookupTask: (id) => store.getTask(id),
+      onFinal: (execution, task) => this.#status.recordExecution(execution, task),
+      random: options.random,
+      concurrency: options.concurrency,
+      stepConcurrency: options.stepConcurrency,
+      timeoutMs: options.executionTimeoutMs,
+      retry: options.retry,
+      executionHistoryLimit: options.executionHistoryLimit,
+    });
+    this.#tasks = new TaskManager({ store, clock, events, activity: this.#runner, createId });
+    this.#scheduler = new Scheduler({ clock, events, runner: this.#runner });
+    events.on('task:deleted', (task) => this.#runner.forgetTask(task.id));
+    this.#ready = this.#adoptStoredTasks().then(() => {
+      this.#adopted = true;
+    });
+    this.#untrack = (clock as ClockWithTracking).track?.(this);
+  }
+
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  async #adoptStoredTasks(): Promise<void> {
+    if (!this.#options.adoptStoredTasks) return;
+    for (const task of await this.#options.store.listTasks()) {
+      this.#scheduler.adopt(task);
+      this.#tasks
+        .resumeDeletion(task)
+        .catch((error: unknown) => this.events.emit('engine:error', error));
     }
   }
 
-  let closing: Promise<void> | undefined;
-  const isIdle = (): boolean => runner.isIdle();
-  const whenIdle = (): Promise<void> => runner.whenIdle();
-  const untrack = (clock as ClockWithTracking).track?.({ isIdle, whenIdle });
+  async createTask<TSpec>(input: TaskInput<TSpec>): Promise<Task<TSpec>> {
+    await this.#ready;
+    return this.#tasks.create(input);
+  }
 
-  const engine: Engine = {
-    clock,
-    events,
-    tasks,
-    scheduler,
-    runner,
-    status,
-    options: resolved,
-    inspect(task, inspectOptions = {}) {
-      if (closing !== undefined)
-        return Promise.reject(new EngineError('closed', 'the engine is closed'));
-      const subject = typeof task === 'string' ? tasks.get(task) : tasks.draft(task);
-      return runner.inspect(subject, {
-        trigger: {
-          kind: 'manual',
-          data: inspectOptions.data,
-          firedAtMs: clock.now(),
-          changeCount: 0,
-        },
-        timeoutMs: inspectOptions.timeoutMs,
-      });
-    },
-    isIdle,
-    whenIdle,
-    close() {
-      closing ??= (async () => {
-        scheduler.close();
-        await runner.close(resolved.closeMode);
-        await tasks.whenDeletionsSettled();
-        untrack?.();
-      })();
-      return closing;
-    },
-    [Symbol.asyncDispose]() {
-      return engine.close();
-    },
-  };
-  return engine;
+  draftTask<TSpec>(input: TaskInput<TSpec>): Task<TSpec> {
+    return this.#tasks.draft(input);
+  }
+
+  findTask<TSpec = unknown>(id: string): Promise<Task<TSpec> | undefined> {
+    return this.#tasks.find<TSpec>(id);
+  }
+
+  getTask<TSpec = unknown>(id: string): Promise<Task<TSpec>> {
+    return this.#tasks.get<TSpec>(id);
+  }
+
+  listTasks<TSpec = unknown>(scope?: string): Promise<Task<TSpec>[]> {
+    return this.#tasks.list<TSpec>(scope);
+  }
+
+  countTasks(): Promise<number> {
+    return this.#tasks.count();
+  }
+
+  async updateTask<TSpec>(
+    id: string,
+    patch: TaskPatch<TSpec>,
+    options?: TaskUpdateOptions,
+  ): Promise<Task<TSpec>> {
+    await this.#ready;
+    return this.#tasks.update(id, patch, options);
+  }
+
+  async deleteTask(id: string): Promise<void> {
+    await this.#ready;
+    return this.#tasks.delete(id);
+  }
+
+  isDeleting(id: string): boolean {
+    return this.#tasks.isDeleting(id);
+  }
+
+  notifyChange(taskId: string, data?: unknown): Promise<void> {
+    // The hot path of every trigger: no promise is made when the engine is ready.
+    if (!this.#adopted) return this.#ready.then(() => this.notifyChange(taskId, data));
+    try {
+      this.#scheduler.notifyChange(taskId, data);
+      return SETTLED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async runNow(taskId: string, options?: RunNowOptions): Promise<Execution> {
+    await this.#ready;
+    return this.#scheduler.runNow(taskId, options);
+  }
+
+  async applyOnce(task: Task, options: ApplyOnceOptions = {}): Promise<Execution> {
+    await this.#ready;
+    const execution = this.#runner.start(task, {
+      trigger: options.trigger ?? {
+        kind: 'manual',
+        firedAtMs: this.clock.now(),
+        changeCount: 0,
+      },
+      timeoutMs: options.timeoutMs,
+    });
+    return this.#runner.whenFinished(execution.id);
+  }
+
+  async inspect(task: string | TaskInput, inspectOptions: InspectOptions = {}): Promise<Execution> {
+    await this.#open();
+    const subject =
+      typeof task === 'string' ? await this.#tasks.get(task) : this.#tasks.draft(task);
+    return this.#runner.inspect(subject, {
+      trigger: {
+        kind: 'manual',
+        data: inspectOptions.data,
+        firedAtMs: this.clock.now(),
+        changeCount: 0,
+      },
+      timeoutMs: inspectOptions.timeoutMs,
+    });
+  }
+
+  bufferFireAtMs(taskId: string): number | undefined {
+    return this.#scheduler.bufferFireAtMs(taskId);
+  }
+
+  resetBuffer(taskId: string): void {
+    this.#scheduler.resetBuffer(taskId);
+  }
+
+  execution(executionId: string): Execution | undefined {
+    return this.#runner.get(executionId);
+  }
+
+  executions(taskId?: string): Execution[] {
+    return this.#runner.list(taskId);
+  }
+
+  activeExecution(taskId: string): Execution | undefined {
+    return this.#runner.activeExecution(taskId);
+  }
+
+  whenFinished(executionId: string): Promise<Execution> {
+    return this.#runner.whenFinished(executionId);
+  }
+
+  stopExecution(executionId: string, reason?: string): Execution {
+    return this.#runner.stop(executionId, reason);
+  }
+
+  forgetExecutions(taskId: string): void {
+    this.#runner.forgetTask(taskId);
+  }
+
+  taskStatus(taskId: string): Promise<TaskStatus | undefined> {
+    return this.#status.taskStatus(taskId);
+  }
+
+  summary(): Promise<StatusSummary> {
+    return this.#status.summary();
+  }
+
+  recordEvent(event: StatusEventInput): Promise<StatusEvent | undefined> {
+    return this.#status.record(event);
+  }
+
+  isIdle(): boolean {
+    return this.#runner.isIdle();
+  }
+
+  whenIdle(): Promise<void> {
+    return this.#runner.whenIdle();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#ready.catch(() => undefined);
+      this.#scheduler.close();
+      await this.#runner.close(this.#options.closeMode);
+      await this.#tasks.whenDeletionsSettled();
+      this.#untrack?.();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Waits for adoption; rejects once the engine is closing (an inspection starts nothing late). */
+  async #open(): Promise<void> {
+    if (this.#closing !== undefined) throw new EngineError('closed', 'the engine is closed');
+    await this.#ready;
+  }
 }

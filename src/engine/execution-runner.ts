@@ -7,7 +7,7 @@
 import PQueue from 'p-queue';
 import { messageOf, untilAborted } from './abortable.ts';
 import { type Clock, sleep } from './clock.ts';
-import { dependencyLevels } from './dependency-plan.ts';
+import { storedDependencyLevels } from './dependency-plan.ts';
 import { EngineError, ExecutionStoppedError, ExecutionTimeoutError } from './errors.ts';
 import type { EngineEvents } from './events.ts';
 import type { Executor, PlanContext } from './executor.ts';
@@ -21,7 +21,13 @@ export interface ExecutionRunnerDependencies {
   readonly clock: Clock;
   readonly events: EngineEvents;
   readonly createId: () => string;
-  readonly lookupTask: (id: string) => Task | undefined;
+  readonly lookupTask: (id: string) => Promise<Task | undefined>;
+  /**
+   * Called when an `apply` execution is final, before its task counts as
+   * inactive: the status tracker stores the run's event here, so the event
+   * is there before a follow-up run starts or `whenFinished` resolves.
+   */
+  readonly onFinal: (execution: Execution, task: Task) => Promise<void>;
   readonly random: () => number;
   /** Executions running at once across all tasks. */
   readonly concurrency: number;
@@ -276,7 +282,8 @@ export class ExecutionRunner {
       try {
         plan = await untilAborted(
           () =>
-            this.#deps.executor.plan?.(context) ?? dependencyLevels(task, this.#deps.lookupTask),
+            this.#deps.executor.plan?.(context) ??
+            storedDependencyLevels(task, this.#deps.lookupTask),
           signal,
         );
       } catch (error) {
@@ -341,8 +348,14 @@ export class ExecutionRunner {
     execution.statusVersion++;
   }
 
-  #finish(execution: Execution, task: Task): Execution {
+  async #finish(execution: Execution, task: Task): Promise<Execution> {
     if (execution.mode === 'apply') {
+      try {
+        await this.#deps.onFinal(execution, task);
+      } catch (error) {
+        // A store that failed to record the event must not leave the task active forever.
+        this.#deps.events.emit('engine:error', error);
+      }
       this.#active.delete(task.id);
       this.#executions.set(execution.id, execution);
     }

@@ -22,8 +22,8 @@ export interface PlanContext {
   /** Aborts on stop or timeout; its `reason` says which. */
   readonly signal: AbortSignal;
   readonly clock: Clock;
-  /** Finds another task (a dependency) by id. */
-  readonly lookupTask: (id: string) => Task | undefined;
+  /** Finds another task (a dependency) by id, in the engine's store. */
+  readonly lookupTask: (id: string) => Promise<Task | undefined>;
 }
 
 /** What `Executor.runStep` is told. */

@@ -10,10 +10,21 @@ export type { BufferWindow } from './buffer-period.ts';
 export { openWindow, snoozedFireAt } from './buffer-period.ts';
 export type { Clock, ClockTimer } from './clock.ts';
 export { createRealClock, sleep } from './clock.ts';
+export type {
+  ClaimedRun,
+  ClaimedTick,
+  Coordination,
+  CronSlot,
+  ExpiredRun,
+  Lease,
+  LeasedRun,
+  NextCronTick,
+  WindowState,
+} from './coordination.ts';
 export type { CronOptions, CronSchedule } from './cron.ts';
 export { parseCronExpression } from './cron.ts';
-export { dependencyLevels } from './dependency-plan.ts';
-export type { Engine, InspectOptions } from './engine.ts';
+export { dependencyClosure, dependencyLevels, storedDependencyLevels } from './dependency-plan.ts';
+export type { ApplyOnceOptions, Engine, EngineSettings, InspectOptions } from './engine.ts';
 export { createEngine } from './engine.ts';
 export type { EngineErrorCode, EngineErrorOptions } from './errors.ts';
 export {
@@ -24,10 +35,10 @@ export {
 } from './errors.ts';
 export type { EngineEventMap, SkipReason } from './events.ts';
 export { EngineEvents } from './events.ts';
-export type { ExecutionRunner, StartOptions } from './execution-runner.ts';
 export type { Executor, PlanContext, StepContext } from './executor.ts';
 export { NOOP_EXECUTOR } from './executor.ts';
 export { healthFromCounts, healthOf } from './health.ts';
+export { MemoryStore } from './memory-store.ts';
 export type { EngineOptions, ResolvedEngineOptions } from './options.ts';
 export {
   DEFAULT_EXECUTION_HISTORY_LIMIT,
@@ -36,12 +47,11 @@ export {
 } from './options.ts';
 export type { RetryPolicy } from './retry.ts';
 export { CTS_RETRY_POLICY, retryDelayMs } from './retry.ts';
-export type { RunNowOptions, Scheduler } from './scheduler.ts';
-export type { EventDecision, EventPolicy, StatusTracker } from './status-tracker.ts';
+export type { RunNowOptions } from './scheduler.ts';
+export type { EventDecision, EventPolicy, StatusEventInput } from './status-tracker.ts';
 export { RECORD_EVERY_EXECUTION } from './status-tracker.ts';
-export type { Store } from './store.ts';
-export { MemoryStore } from './store.ts';
-export type { TaskActivity, TaskManager, TaskUpdateOptions } from './task-manager.ts';
+export type { RecordStore, Store, TaskStatus } from './store.ts';
+export type { TaskUpdateOptions } from './task-manager.ts';
 export type {
   AttemptRecord,
   BufferPeriod,

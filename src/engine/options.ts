@@ -4,9 +4,10 @@
 
 import { type Clock, createRealClock } from './clock.ts';
 import { type Executor, NOOP_EXECUTOR } from './executor.ts';
+import { MemoryStore } from './memory-store.ts';
 import { type RetryPolicy, validateRetryPolicy } from './retry.ts';
 import { type EventPolicy, RECORD_EVERY_EXECUTION } from './status-tracker.ts';
-import { MemoryStore, type Store } from './store.ts';
+import type { Store } from './store.ts';
 
 /** CTS keeps the 5 newest events per task (`state/event_storage.go`). */
 export const DEFAULT_HISTORY_LIMIT = 5;
@@ -148,7 +149,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     typeof executor?.runStep === 'function',
     'an Executor with a runStep function',
   );
-  expect('store', store, typeof store?.getTask === 'function', 'a Store');
+  expect('store', store, typeof store?.insertTask === 'function', 'a Store');
   expect('concurrency', concurrency, isPositiveCount(concurrency), 'an integer >= 1 or Infinity');
   expect(
     'stepConcurrency',

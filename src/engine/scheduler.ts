@@ -11,14 +11,12 @@ import { parseCronExpression } from './cron.ts';
 import { EngineError } from './errors.ts';
 import type { EngineEvents, SkipReason } from './events.ts';
 import type { ExecutionRunner, StartOptions } from './execution-runner.ts';
-import type { TaskManager } from './task-manager.ts';
 import type { Execution, ExecutionMode, Task, TriggerInfo, TriggerKind } from './types.ts';
 
 /** The collaborators of a {@link Scheduler}. */
 export interface SchedulerDependencies {
   readonly clock: Clock;
   readonly events: EngineEvents;
-  readonly tasks: TaskManager;
   readonly runner: ExecutionRunner;
 }
 
@@ -40,9 +38,19 @@ function skipReason(closed: boolean, deleting: boolean, enabled: boolean): SkipR
   return enabled ? undefined : 'disabled';
 }
 
-/** The engine's scheduler. */
+function notFound(taskId: string): EngineError {
+  return new EngineError('not_found', `task ${taskId} not found`, { details: { id: taskId } });
+}
+
+/**
+ * The scheduler of an engine that owns its store alone: windows, cron and
+ * follow-ups in this process's memory and timers. It keeps its own view of
+ * the tasks (from the task events and, at start, from the store), so that a
+ * change costs no store read: this is the hot path of every trigger.
+ */
 export class Scheduler {
   readonly #deps: SchedulerDependencies;
+  readonly #tasks = new Map<string, Task>();
   readonly #buffers: BufferTimers<ChangeState>;
   readonly #changes = new Map<string, ChangeState>();
   readonly #cronTimers = new Map<string, ClockTimer[]>();
@@ -53,10 +61,13 @@ export class Scheduler {
     this.#buffers = new BufferTimers<ChangeState>(deps.clock, (state) =>
       this.#onBufferFired(state),
     );
-    deps.events.on('task:created', (task) => this.#scheduleCron(task));
+    deps.events.on('task:created', (task) => this.adopt(task));
     deps.events.on('task:updated', (task, previous) => this.#onUpdated(task, previous));
-    deps.events.on('task:deletion-requested', (task) => this.#forget(task.id));
-    deps.events.on('task:deleted', (task) => this.#changes.delete(task.id));
+    deps.events.on('task:deletion-requested', (task) => this.#forget(task));
+    deps.events.on('task:deleted', (task) => {
+      this.#tasks.delete(task.id);
+      this.#changes.delete(task.id);
+    });
     deps.events.on('execution:finished', (execution) => this.#onFinished(execution));
   }
 
@@ -67,7 +78,7 @@ export class Scheduler {
    * Throws `not_found` for an unknown task.
    */
   notifyChange(taskId: string, data?: unknown): void {
-    const state = this.#changes.get(taskId) ?? this.#track(this.#deps.tasks.get(taskId));
+    const state = this.#changes.get(taskId) ?? this.#track(taskId);
     state.data = data;
     state.count++;
     // A task without a change trigger keeps the data for its next run (CTS
@@ -93,9 +104,15 @@ export class Scheduler {
     }
   }
 
-  /** Takes over a task that was already in the store when this engine started: arms its cron. */
+  /** Learns a task (created here, or in the store when this engine started) and arms its cron. */
   adopt(task: Task): void {
+    this.#tasks.set(task.id, task);
     if (task.deletionRequestedAtMs === undefined) this.#scheduleCron(task);
+  }
+
+  /** Whether this scheduler knows the task. */
+  has(taskId: string): boolean {
+    return this.#tasks.has(taskId);
   }
 
   /** When the task's open buffer period fires, if one is open. */
@@ -115,7 +132,8 @@ export class Scheduler {
    * runs or is being deleted, `invalid` if it is disabled.
    */
   runNow(taskId: string, options: RunNowOptions = {}): Execution {
-    const task = this.#deps.tasks.get(taskId);
+    const task = this.#tasks.get(taskId);
+    if (task === undefined) throw notFound(taskId);
     if (task.deletionRequestedAtMs !== undefined || this.#closed) {
       throw new EngineError('busy', `task ${taskId} is being deleted`, {
         details: { id: taskId, reason: 'deleting' },
@@ -153,7 +171,9 @@ export class Scheduler {
     this.#cronTimers.clear();
   }
 
-  #track(task: Task): ChangeState {
+  #track(taskId: string): ChangeState {
+    const task = this.#tasks.get(taskId);
+    if (task === undefined) throw notFound(taskId);
     const state = new ChangeState(task);
     this.#changes.set(task.id, state);
     return state;
@@ -178,7 +198,7 @@ export class Scheduler {
       this.#deps.events.emit('trigger:coalesced', state.taskId, 'change');
       return;
     }
-    const task = this.#deps.tasks.find(state.taskId);
+    const task = this.#tasks.get(state.taskId);
     if (task !== undefined) this.#start(task, 'change', state);
   }
 
@@ -207,11 +227,12 @@ export class Scheduler {
       this.#deps.events.emit('trigger:skipped', state.taskId, 'change', blocked);
       return;
     }
-    const task = this.#deps.tasks.find(state.taskId);
+    const task = this.#tasks.get(state.taskId);
     if (task !== undefined) this.#start(task, 'change', state);
   }
 
   #onUpdated(task: Task, previous: Task): void {
+    this.#tasks.set(task.id, task);
     if (task.triggers !== previous.triggers) {
       this.#cancelCron(task.id);
       this.#scheduleCron(task);
@@ -222,7 +243,9 @@ export class Scheduler {
     if (!state.buffered) this.#buffers.reset(state);
   }
 
-  #forget(taskId: string): void {
+  #forget(task: Task): void {
+    const taskId = task.id;
+    this.#tasks.set(taskId, task);
     this.#cancelCron(taskId);
     const state = this.#changes.get(taskId);
     if (state === undefined) return;
@@ -259,7 +282,7 @@ export class Scheduler {
   }
 
   #onCronTick(taskId: string): void {
-    const task = this.#deps.tasks.find(taskId);
+    const task = this.#tasks.get(taskId);
     if (task === undefined) return;
     const blocked = skipReason(
       this.#closed,

@@ -1,13 +1,12 @@
 /**
- * Records finished executions as status events: a bounded newest-first
- * history per task, the health rule, and summary counts kept incrementally
- * so the overall status costs the same at 100 000 tasks as at 10.
+ * Records finished executions as status events. The history, the health
+ * rule and the summary counts live in the {@link Store}, updated in the same
+ * step as each event, so every engine on a shared store reads one status.
  */
 
 import type { Clock } from './clock.ts';
 import type { EngineEvents } from './events.ts';
-import { healthFromCounts } from './health.ts';
-import type { Store } from './store.ts';
+import type { Store, TaskStatus } from './store.ts';
 import type { Execution, Health, StatusEvent, StatusSummary, Task } from './types.ts';
 
 /** What an {@link EventPolicy} keeps of an execution. */
@@ -37,83 +36,56 @@ export interface StatusTrackerDependencies {
   readonly createId: () => string;
   readonly historyLimit: number;
   readonly policy: EventPolicy;
-  readonly lookupTask: (id: string) => Task | undefined;
 }
 
-interface TaskHealth {
-  enabled: boolean;
-  eventCount: number;
-  failureCount: number;
-  newestSucceeded: boolean;
-  health: Health;
-}
+/** What {@link StatusTracker.record} takes: an event, its id optional. */
+export type StatusEventInput = Omit<StatusEvent, 'id'> & { readonly id?: string };
 
 /** The status side of the engine. */
 export class StatusTracker {
   readonly #deps: StatusTrackerDependencies;
-  readonly #byTask = new Map<string, TaskHealth>();
-  readonly #health: Record<Health, number> = { successful: 0, errored: 0, critical: 0, unknown: 0 };
-  readonly #enabled = { true: 0, false: 0 };
 
   constructor(deps: StatusTrackerDependencies) {
     this.#deps = deps;
-    deps.events.on('task:created', (task) => this.#add(task));
-    deps.events.on('task:updated', (task) => this.#setEnabled(task.id, task.enabled));
-    deps.events.on('task:deleted', (task) => this.#remove(task.id));
-    deps.events.on('execution:finished', (execution) => this.#onFinished(execution));
   }
 
-  /**
-   * Takes over a task that was already in the store when this engine started
-   * (another process wrote it): its health and counts come from its stored events.
-   */
-  adopt(task: Task): void {
-    this.#add(task);
-    const state = this.#byTask.get(task.id) as TaskHealth;
-    const events = this.#deps.store.listEvents(task.id).slice(0, this.#deps.historyLimit);
-    state.eventCount = events.length;
-    state.failureCount = events.filter((event) => !event.success).length;
-    state.newestSucceeded = events[0]?.success === true;
-    this.#reclassify(state);
-  }
-
-  /** The task's events, newest first (at most the history limit). */
-  events(taskId: string): readonly StatusEvent[] {
-    return this.#deps.store.listEvents(taskId);
+  /** The task's health and events (newest first), or undefined for an unknown task. */
+  taskStatus(taskId: string): Promise<TaskStatus | undefined> {
+    return this.#deps.store.taskStatus(taskId);
   }
 
   /** The task's health, or undefined for an unknown task. */
-  health(taskId: string): Health | undefined {
-    return this.#byTask.get(taskId)?.health;
+  async health(taskId: string): Promise<Health | undefined> {
+    return (await this.#deps.store.taskStatus(taskId))?.health;
   }
 
-  /** Counts over every task by health and by enabled, in O(1). */
-  summary(): StatusSummary {
-    return { health: { ...this.#health }, enabled: { ...this.#enabled } };
+  /** Counts over every task by health and by enabled. */
+  summary(): Promise<StatusSummary> {
+    return this.#deps.store.summary();
   }
 
-  /** Records an event for a task directly (a dialect's own run outcome). */
-  record(event: Omit<StatusEvent, 'id'> & { readonly id?: string }): StatusEvent {
-    const state = this.#byTask.get(event.taskId);
-    const stored: StatusEvent = { ...event, id: event.id ?? this.#deps.createId() };
-    if (state === undefined) return stored;
-    const dropped = this.#deps.store.prependEvent(stored, this.#deps.historyLimit);
-    state.eventCount = Math.min(state.eventCount + 1, this.#deps.historyLimit);
-    if (!stored.success) state.failureCount++;
-    if (dropped !== undefined && !dropped.success) state.failureCount--;
-    state.newestSucceeded = stored.success;
-    this.#reclassify(state);
-    this.#deps.events.emit('event:recorded', stored);
-    return stored;
+  /**
+   * Records an event for a task directly (a dialect's own run outcome).
+   * Resolves with the stored event, or undefined when the task is unknown.
+   */
+  async record(input: StatusEventInput): Promise<StatusEvent | undefined> {
+    const event: StatusEvent = { ...input, id: input.id ?? this.#deps.createId() };
+    const status = await this.#deps.store.appendEvent(event, this.#deps.historyLimit);
+    if (status === undefined) return undefined;
+    this.#deps.events.emit('event:recorded', event);
+    return event;
   }
 
-  #onFinished(execution: Execution): void {
+  /**
+   * Records the event a finished `apply` execution stands for, as the policy
+   * decides. The runner awaits this before the task counts as inactive, so a
+   * run's event is stored before any follow-up run of the task starts.
+   */
+  async recordExecution(execution: Execution, task: Task): Promise<void> {
     if (execution.mode !== 'apply') return;
-    const task = this.#deps.lookupTask(execution.taskId);
-    if (task === undefined) return;
     const decision = this.#deps.policy(execution, task);
     if (decision === undefined) return;
-    this.record({
+    await this.record({
       taskId: task.id,
       executionId: execution.id,
       success: execution.phase === 'succeeded',
@@ -126,42 +98,5 @@ export class StatusTracker {
       trigger: execution.trigger.kind,
       details: decision.details,
     });
-  }
-
-  #add(task: Task): void {
-    const state: TaskHealth = {
-      enabled: task.enabled,
-      eventCount: 0,
-      failureCount: 0,
-      newestSucceeded: false,
-      health: 'unknown',
-    };
-    this.#byTask.set(task.id, state);
-    this.#health.unknown++;
-    this.#enabled[task.enabled ? 'true' : 'false']++;
-  }
-
-  #setEnabled(taskId: string, enabled: boolean): void {
-    const state = this.#byTask.get(taskId);
-    if (state === undefined || state.enabled === enabled) return;
-    this.#enabled[state.enabled ? 'true' : 'false']--;
-    this.#enabled[enabled ? 'true' : 'false']++;
-    state.enabled = enabled;
-  }
-
-  #remove(taskId: string): void {
-    const state = this.#byTask.get(taskId);
-    if (state === undefined) return;
-    this.#byTask.delete(taskId);
-    this.#health[state.health]--;
-    this.#enabled[state.enabled ? 'true' : 'false']--;
-  }
-
-  #reclassify(state: TaskHealth): void {
-    const next = healthFromCounts(state.eventCount, state.newestSucceeded, state.failureCount);
-    if (next === state.health) return;
-    this.#health[state.health]--;
-    this.#health[next]++;
-    state.health = next;
   }
 }

@@ -37,8 +37,8 @@ export interface TaskManagerDependencies {
 }
 
 /**
- * The registry of tasks. Reads are synchronous; `delete` resolves once the
- * task is gone, which may wait for its running execution.
+ * The registry of tasks, over the async {@link Store}. `delete` resolves
+ * once the task is gone, which may wait for its running execution.
  */
 export class TaskManager {
   readonly #deps: TaskManagerDependencies;
@@ -52,14 +52,14 @@ export class TaskManager {
    * Adds a task. Throws `already_exists` while a task with that id exists,
    * including one still pending deletion (CTS `api/task_create.go`).
    */
-  create<TSpec>(input: TaskInput<TSpec>): Task<TSpec> {
+  async create<TSpec>(input: TaskInput<TSpec>): Promise<Task<TSpec>> {
     const task = this.draft(input);
-    if (this.#deps.store.getTask(task.id) !== undefined) {
+    // Insert-if-absent in one step: two engines on one store cannot both create the id.
+    if (!(await this.#deps.store.insertTask(task))) {
       throw new EngineError('already_exists', `task ${task.id} already exists`, {
         details: { id: task.id },
       });
     }
-    this.#deps.store.putTask(task);
     this.#deps.events.emit('task:created', task);
     return task;
   }
@@ -92,32 +92,34 @@ export class TaskManager {
   }
 
   /** The task, or undefined. Tasks pending deletion are still returned. */
-  find<TSpec = unknown>(id: string): Task<TSpec> | undefined {
-    return this.#deps.store.getTask(id) as Task<TSpec> | undefined;
+  find<TSpec = unknown>(id: string): Promise<Task<TSpec> | undefined> {
+    return this.#deps.store.getTask(id) as Promise<Task<TSpec> | undefined>;
   }
 
-  /** The task; throws `not_found`. */
-  get<TSpec = unknown>(id: string): Task<TSpec> {
-    const task = this.find<TSpec>(id);
-    if (task === undefined) {
-      throw new EngineError('not_found', `task ${id} not found`, { details: { id } });
-    }
+  /** The task; rejects with `not_found`. */
+  async get<TSpec = unknown>(id: string): Promise<Task<TSpec>> {
+    const task = await this.find<TSpec>(id);
+    if (task === undefined) throw notFound(id);
     return task;
   }
 
   /** Every task in insertion order, or the tasks of one scope. */
-  list<TSpec = unknown>(scope?: string): Task<TSpec>[] {
-    return this.#deps.store.listTasks(scope) as Task<TSpec>[];
+  list<TSpec = unknown>(scope?: string): Promise<Task<TSpec>[]> {
+    return this.#deps.store.listTasks(scope) as Promise<Task<TSpec>[]>;
   }
 
   /** How many tasks there are, pending deletions included. */
-  get size(): number {
+  count(): Promise<number> {
     return this.#deps.store.countTasks();
   }
 
   /** Replaces the fields present in `patch`. */
-  update<TSpec>(id: string, patch: TaskPatch<TSpec>, options: TaskUpdateOptions = {}): Task<TSpec> {
-    const previous = this.get<TSpec>(id);
+  async update<TSpec>(
+    id: string,
+    patch: TaskPatch<TSpec>,
+    options: TaskUpdateOptions = {},
+  ): Promise<Task<TSpec>> {
+    const previous = await this.get<TSpec>(id);
     if (previous.deletionRequestedAtMs !== undefined) {
       throw new EngineError('busy', `task ${id} is being deleted`, {
         details: { id, reason: 'deleting' },
@@ -140,7 +142,7 @@ export class TaskManager {
           : validateBufferPeriod(patch.bufferPeriod ?? undefined),
       updatedAtMs: this.#deps.clock.now(),
     };
-    this.#deps.store.putTask(next);
+    if (!(await this.#deps.store.replaceTask(next))) throw notFound(id);
     this.#deps.events.emit('task:updated', next, previous);
     return next;
   }
@@ -154,11 +156,8 @@ export class TaskManager {
   delete(id: string): Promise<void> {
     const pending = this.#deletions.get(id);
     if (pending !== undefined) return pending;
-    const task = this.get(id);
-    const marked: Task = { ...task, deletionRequestedAtMs: this.#deps.clock.now() };
-    this.#deps.store.putTask(marked);
-    this.#deps.events.emit('task:deletion-requested', marked);
-    const removal = this.#removeWhenInactive(marked).finally(() => this.#deletions.delete(id));
+    const removal = this.#markThenRemove(id).finally(() => this.#deletions.delete(id));
+    // Registered before the first await, so a second delete joins this one.
     this.#deletions.set(id, removal);
     return removal;
   }
@@ -186,11 +185,22 @@ export class TaskManager {
     await Promise.all(this.#deletions.values());
   }
 
+  async #markThenRemove(id: string): Promise<void> {
+    const task = await this.get(id);
+    const marked: Task = { ...task, deletionRequestedAtMs: this.#deps.clock.now() };
+    if (!(await this.#deps.store.replaceTask(marked))) throw notFound(id);
+    this.#deps.events.emit('task:deletion-requested', marked);
+    await this.#removeWhenInactive(marked);
+  }
+
   async #removeWhenInactive(task: Task): Promise<void> {
     await this.#deps.activity.whenInactive(task.id);
     // The store entry goes last: until then a re-create of the id is refused.
-    this.#deps.store.deleteEvents(task.id);
-    this.#deps.store.deleteTask(task.id);
+    await this.#deps.store.deleteTask(task.id);
     this.#deps.events.emit('task:deleted', task);
   }
+}
+
+function notFound(id: string): EngineError {
+  return new EngineError('not_found', `task ${id} not found`, { details: { id } });
 }
