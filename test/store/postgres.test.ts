@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../../src/engine/store.ts';
+import { PostgresStore } from '../../src/postgres/postgres-store.ts';
+import { useTestDatabase } from '../support/postgres.ts';
+import { runStoreContract } from './contract.ts';
+
+const db = useTestDatabase();
+
+/** Each store gets a schema of its own in the file's database: a fresh, empty store per test. */
+const schemaOf = new WeakMap<Store, string>();
+
+runStoreContract('PostgresStore', {
+  async createStore() {
+    const schema = `store_${randomBytes(4).toString('hex')}`;
+    const store = new PostgresStore({ pool: db().pool(), schema });
+    schemaOf.set(store, schema);
+    return store;
+  },
+  // Another process: its own pool on the same database and schema.
+  openPeer: (store) =>
+    Promise.resolve(new PostgresStore({ pool: db().pool(), schema: schemaOf.get(store) ?? '' })),
+});
