@@ -30,6 +30,18 @@ export interface PostgresConnectionOptions {
   readonly autoMigrate?: boolean;
 }
 
+/**
+ * Marks options whose pool was opened by taskport for several users (the
+ * storage factory): each user's close() releases one reference. Not public:
+ * a pool a caller passes in is never ended, even one taskport opened.
+ */
+export const SHARES_OPENED_POOL: unique symbol = Symbol('taskport.sharesOpenedPool');
+
+/** {@link PostgresConnectionOptions} as the factory passes them. */
+export interface SharedPoolOptions extends PostgresConnectionOptions {
+  readonly [SHARES_OPENED_POOL]?: true;
+}
+
 /** References to pools that taskport opened, by pool. */
 const openedPools = new WeakMap<pg.Pool, { references: number }>();
 
@@ -69,7 +81,8 @@ function ensureReady(pool: pg.Pool, names: SchemaNames, autoMigrate: boolean): P
   return ready;
 }
 
-function checkConnection(options: PostgresConnectionOptions): void {
+/** Throws a TypeError unless exactly one of `pool` and `connectionString` is given. */
+export function checkConnection(options: PostgresConnectionOptions): void {
   const hasPool = options.pool !== undefined;
   const hasUrl = options.connectionString !== undefined;
   if (hasPool === hasUrl) {
@@ -89,12 +102,15 @@ export class Database {
   readonly pool: pg.Pool;
   readonly names: SchemaNames;
   readonly #autoMigrate: boolean;
+  /** Whether close() releases a reference to the pool (one taskport opened). */
+  readonly #holdsPool: boolean;
   #closed = false;
 
-  constructor(options: PostgresConnectionOptions) {
+  constructor(options: SharedPoolOptions) {
     checkConnection(options);
     this.names = schemaNames(options.schema ?? DEFAULT_SCHEMA);
     this.#autoMigrate = options.autoMigrate ?? true;
+    this.#holdsPool = options.pool === undefined || options[SHARES_OPENED_POOL] === true;
     this.pool = options.pool ?? openPool(options.connectionString ?? '', options.maxConnections, 1);
   }
 
@@ -149,7 +165,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const opened = openedPools.get(this.pool);
+    const opened = this.#holdsPool ? openedPools.get(this.pool) : undefined;
     if (opened === undefined) return;
     opened.references--;
     if (opened.references === 0) {
