@@ -23,7 +23,7 @@ import { fromJson, toNumber } from './rows.ts';
 
 /** The coordination clock of a statement, in epoch ms. */
 export const CLOCK = `clock AS (
-  SELECT coalesce($1::bigint, floor(extract(epoch FROM now()) * 1000)::bigint) AS now_ms
+  SELECT coalesce($1::float8, floor(extract(epoch FROM now()) * 1000)::float8) AS now_ms
 )`;
 
 /** The columns of a lease and of a lapsed run (they are the same). */
@@ -41,12 +41,12 @@ export interface LeaseRow {
   readonly task_id: string;
   readonly fence: string;
   readonly owner: string;
-  readonly expires_at_ms: string;
+  readonly expires_at_ms: number | string;
   readonly execution_id: string;
   readonly trigger: string;
   readonly data: string | null;
   readonly change_count: number;
-  readonly started_at_ms: string;
+  readonly started_at_ms: number | string;
   readonly attempt: number;
 }
 
@@ -73,8 +73,8 @@ export function claimedFromRow(row: LeaseRow): ClaimedRun {
 
 export interface WindowRow {
   readonly task_id: string;
-  readonly fire_at_ms: string;
-  readonly deadline_ms: string;
+  readonly fire_at_ms: number | string;
+  readonly deadline_ms: number | string;
   readonly change_count: number;
   readonly data: string | null;
 }
@@ -99,7 +99,7 @@ export function windowFromRow(row: WindowRow): WindowState {
 export function recordChangeSql(n: SchemaNames): string {
   return `WITH ${CLOCK}
   INSERT INTO ${n.windows} AS w (task_id, fire_at_ms, deadline_ms, change_count, data)
-  SELECT $2::text, clock.now_ms + $3::bigint, clock.now_ms + $4::bigint, 1, $5::json FROM clock
+  SELECT $2::text, clock.now_ms + $3::float8, clock.now_ms + $4::float8, 1, $5::json FROM clock
   ON CONFLICT (task_id) DO UPDATE SET
     fire_at_ms = least(excluded.fire_at_ms, w.deadline_ms),
     change_count = w.change_count + 1,
@@ -160,7 +160,7 @@ export function claimDueWindowsSql(n: SchemaNames): string {
   granted AS (
     INSERT INTO ${n.leases} AS l (${RUN_COLUMNS})
     SELECT numbered.task_id, nextval('${n.fence}'::regclass), $2::text,
-      clock.now_ms + $4::bigint, ($5::text[])[numbered.n], 'change', numbered.data,
+      clock.now_ms + $4::float8, ($5::text[])[numbered.n], 'change', numbered.data,
       numbered.change_count, clock.now_ms, 1
     FROM numbered, clock
     ${replaceStaleSql()}
@@ -177,8 +177,8 @@ export function acquireLeaseSql(n: SchemaNames): string {
   ${staleLeasesSql(n, 'task')},
   granted AS (
     INSERT INTO ${n.leases} AS l (${RUN_COLUMNS})
-    SELECT $2::text, nextval('${n.fence}'::regclass), $3::text, clock.now_ms + $4::bigint,
-      $5::text, $6::text, $7::json, $8::int, $9::bigint, $10::int
+    SELECT $2::text, nextval('${n.fence}'::regclass), $3::text, clock.now_ms + $4::float8,
+      $5::text, $6::text, $7::json, $8::int, $9::float8, $10::int
     FROM clock
     ${replaceStaleSql()}
     RETURNING l.*
@@ -189,7 +189,7 @@ export function acquireLeaseSql(n: SchemaNames): string {
 /** `$2` task, `$3` fence, `$4` lease ms. */
 export function renewLeaseSql(n: SchemaNames): string {
   return `WITH ${CLOCK}
-  UPDATE ${n.leases} l SET expires_at_ms = clock.now_ms + $4::bigint FROM clock
+  UPDATE ${n.leases} l SET expires_at_ms = clock.now_ms + $4::float8 FROM clock
   WHERE l.task_id = $2::text AND l.fence = $3::bigint
   RETURNING ${leaseColumns('l')}`;
 }

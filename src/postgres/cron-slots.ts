@@ -28,9 +28,14 @@ function nextTick(next: NextCronTick, expression: string, timezone: string, afte
   }
 }
 
+/** A tick as stored; undefined for none, or for a value that is no time. */
+function tickOrUndefined(value: number | undefined): number | undefined {
+  return value === undefined || !Number.isFinite(value) ? undefined : value;
+}
+
 async function nowOf(client: pg.PoolClient, clock: number | null): Promise<number> {
   if (clock !== null) return clock;
-  const { rows } = await client.query<{ now_ms: string }>(
+  const { rows } = await client.query<{ now_ms: number | string }>(
     `WITH ${CLOCK} SELECT now_ms FROM clock`,
     [null],
   );
@@ -56,13 +61,13 @@ export async function setCronSlots(
     slot: index,
     expression: slot.expression,
     timezone: slot.timezone,
-    nextAtMs: nextTick(next, slot.expression, slot.timezone, nowMs),
+    nextAtMs: tickOrUndefined(nextTick(next, slot.expression, slot.timezone, nowMs)),
   }));
   if (armed.length > 0) {
     await client.query(
       `INSERT INTO ${names.cronSlots} (task_id, slot, expression, timezone, next_at_ms)
       SELECT $1::text, s.slot, s.expression, s.timezone, s.next_at_ms
-      FROM unnest($2::int[], $3::text[], $4::text[], $5::bigint[])
+      FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[])
         AS s (slot, expression, timezone, next_at_ms)
       ON CONFLICT (task_id, slot) DO UPDATE SET expression = excluded.expression,
         timezone = excluded.timezone, next_at_ms = excluded.next_at_ms`,
@@ -87,8 +92,8 @@ interface DueSlotRow {
   readonly slot: number;
   readonly expression: string;
   readonly timezone: string;
-  readonly next_at_ms: string;
-  readonly now_ms: string;
+  readonly next_at_ms: number | string;
+  readonly now_ms: number | string;
 }
 
 /** Claims due ticks inside the caller's transaction (see the module comment). */
@@ -126,12 +131,12 @@ export async function claimCronTicks(
     return {
       taskId: row.task_id,
       slot: row.slot,
-      nextAtMs: nextTick(next, row.expression, row.timezone, nowMs),
+      nextAtMs: tickOrUndefined(nextTick(next, row.expression, row.timezone, nowMs)),
     };
   });
   await client.query(
     `UPDATE ${names.cronSlots} s SET next_at_ms = m.next_at_ms
-    FROM unnest($1::text[], $2::int[], $3::bigint[]) AS m (task_id, slot, next_at_ms)
+    FROM unnest($1::text[], $2::int[], $3::float8[]) AS m (task_id, slot, next_at_ms)
     WHERE s.task_id = m.task_id AND s.slot = m.slot`,
     [
       moved.map((slot) => slot.taskId),

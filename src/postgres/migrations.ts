@@ -22,7 +22,9 @@ interface Migration {
 }
 
 /**
- * Version 1. Times are epoch milliseconds in `bigint`. Documents are `json`,
+ * Version 1. Times are epoch milliseconds in `double precision`: the
+ * JavaScript number as it is (exact for whole ms; a virtual clock's fractions
+ * kept). Documents are `json`,
  * which keeps the text JSON.stringify wrote (key order included), where
  * `jsonb` would reorder keys; SQL NULL stands for `undefined`.
  */
@@ -36,11 +38,11 @@ const V1_STORE = (n: SchemaNames): readonly string[] => [
     spec json,
     triggers json NOT NULL,
     depends_on json NOT NULL,
-    buffer_min_ms bigint,
-    buffer_max_ms bigint,
-    created_at_ms bigint NOT NULL,
-    updated_at_ms bigint NOT NULL,
-    deletion_requested_at_ms bigint,
+    buffer_min_ms double precision,
+    buffer_max_ms double precision,
+    created_at_ms double precision NOT NULL,
+    updated_at_ms double precision NOT NULL,
+    deletion_requested_at_ms double precision,
     health text NOT NULL DEFAULT 'unknown'
       CHECK (health IN ('successful', 'errored', 'critical', 'unknown')),
     CHECK ((buffer_min_ms IS NULL) = (buffer_max_ms IS NULL))
@@ -52,8 +54,8 @@ const V1_STORE = (n: SchemaNames): readonly string[] => [
     id text NOT NULL,
     execution_id text NOT NULL,
     success boolean NOT NULL,
-    started_at_ms bigint NOT NULL,
-    finished_at_ms bigint NOT NULL,
+    started_at_ms double precision NOT NULL,
+    finished_at_ms double precision NOT NULL,
     failure_message text,
     trigger text NOT NULL,
     details json
@@ -86,8 +88,8 @@ const V1_STORE = (n: SchemaNames): readonly string[] => [
 const V1_COORDINATION = (n: SchemaNames): readonly string[] => [
   `CREATE TABLE ${n.windows} (
     task_id text PRIMARY KEY,
-    fire_at_ms bigint NOT NULL,
-    deadline_ms bigint NOT NULL,
+    fire_at_ms double precision NOT NULL,
+    deadline_ms double precision NOT NULL,
     change_count integer NOT NULL,
     data json
   )`,
@@ -99,12 +101,12 @@ const V1_COORDINATION = (n: SchemaNames): readonly string[] => [
     task_id text PRIMARY KEY,
     fence bigint NOT NULL UNIQUE,
     owner text NOT NULL,
-    expires_at_ms bigint NOT NULL,
+    expires_at_ms double precision NOT NULL,
     execution_id text NOT NULL,
     trigger text NOT NULL,
     data json,
     change_count integer NOT NULL,
-    started_at_ms bigint NOT NULL,
+    started_at_ms double precision NOT NULL,
     attempt integer NOT NULL
   )`,
   `CREATE INDEX ON ${n.leases} (expires_at_ms)`,
@@ -114,12 +116,12 @@ const V1_COORDINATION = (n: SchemaNames): readonly string[] => [
     fence bigint PRIMARY KEY,
     task_id text NOT NULL,
     owner text NOT NULL,
-    expires_at_ms bigint NOT NULL,
+    expires_at_ms double precision NOT NULL,
     execution_id text NOT NULL,
     trigger text NOT NULL,
     data json,
     change_count integer NOT NULL,
-    started_at_ms bigint NOT NULL,
+    started_at_ms double precision NOT NULL,
     attempt integer NOT NULL
   )`,
   `CREATE TABLE ${n.cronSlots} (
@@ -127,7 +129,7 @@ const V1_COORDINATION = (n: SchemaNames): readonly string[] => [
     slot integer NOT NULL,
     expression text NOT NULL,
     timezone text NOT NULL,
-    next_at_ms bigint,
+    next_at_ms double precision,
     PRIMARY KEY (task_id, slot)
   )`,
   `CREATE INDEX ON ${n.cronSlots} (next_at_ms) WHERE next_at_ms IS NOT NULL`,

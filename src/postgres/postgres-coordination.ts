@@ -57,6 +57,11 @@ export interface PostgresCoordinationOptions extends PostgresConnectionOptions {
   readonly createId?: () => string;
 }
 
+/** Limits and counts go into integer columns. */
+function whole(value: number): number {
+  return Math.floor(value);
+}
+
 /** A fencing token is the decimal text of a bigint. */
 const TOKEN = /^[0-9]{1,19}$/;
 
@@ -92,7 +97,7 @@ export class PostgresCoordination implements Coordination {
       await this.#db.ready();
       return this.#now();
     }
-    const { rows } = await this.#db.query<{ now_ms: string }>(
+    const { rows } = await this.#db.query<{ now_ms: number | string }>(
       `WITH ${CLOCK} SELECT now_ms FROM clock`,
       [null],
     );
@@ -129,12 +134,13 @@ export class PostgresCoordination implements Coordination {
   }
 
   async claimDueWindows(owner: string, leaseMs: number, limit: number): Promise<ClaimedRun[]> {
-    if (limit <= 0) return [];
-    const ids = Array.from({ length: limit }, () => this.#createId());
+    const count = whole(limit);
+    if (count <= 0) return [];
+    const ids = Array.from({ length: count }, () => this.#createId());
     const { rows } = await this.#db.query<LeaseRow>(claimDueWindowsSql(this.#db.names), [
       this.#clock(),
       owner,
-      limit,
+      count,
       leaseMs,
       ids,
     ]);
@@ -155,9 +161,9 @@ export class PostgresCoordination implements Coordination {
       run.executionId,
       run.trigger,
       toJson(run.data),
-      run.changeCount,
+      whole(run.changeCount),
       run.startedAtMs,
-      run.attempt,
+      whole(run.attempt),
     ]);
     return rows[0] === undefined ? undefined : leaseFromRow(rows[0]);
   }
@@ -191,11 +197,12 @@ export class PostgresCoordination implements Coordination {
   }
 
   async claimExpiredLeases(limit: number): Promise<ExpiredRun[]> {
-    if (limit <= 0) return [];
+    const count = whole(limit);
+    if (count <= 0) return [];
     // Runs whose expired lease a new claim already replaced come first: they
     // have waited longest. Each statement removes what it returns.
-    const lapsed = await this.#db.query<LeaseRow>(claimLapsedRunsSql(this.#db.names), [limit]);
-    const rest = limit - lapsed.rows.length;
+    const lapsed = await this.#db.query<LeaseRow>(claimLapsedRunsSql(this.#db.names), [count]);
+    const rest = count - lapsed.rows.length;
     const expired =
       rest > 0
         ? (
@@ -219,14 +226,15 @@ export class PostgresCoordination implements Coordination {
   }
 
   claimCronTicks(limit: number, graceMs: number, next: NextCronTick): Promise<ClaimedTick[]> {
-    if (limit <= 0) return Promise.resolve([]);
+    const count = whole(limit);
+    if (count <= 0) return Promise.resolve([]);
     return this.#db.transaction((client) =>
-      claimCronTicks(client, this.#db.names, this.#clock(), limit, graceMs, next),
+      claimCronTicks(client, this.#db.names, this.#clock(), count, graceMs, next),
     );
   }
 
   async nextDueAtMs(): Promise<number | undefined> {
-    const { rows } = await this.#db.query<{ due_at_ms: string | null }>(
+    const { rows } = await this.#db.query<{ due_at_ms: number | string | null }>(
       nextDueSql(this.#db.names),
       [this.#clock()],
     );

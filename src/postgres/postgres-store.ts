@@ -158,7 +158,7 @@ export class PostgresStore implements Store {
         added AS (
           INSERT INTO ${events} (id, task_id, execution_id, success, started_at_ms,
             finished_at_ms, failure_message, trigger, details)
-          SELECT $1::text, $2::text, $3::text, $4::boolean, $5::bigint, $6::bigint, $7::text,
+          SELECT $1::text, $2::text, $3::text, $4::boolean, $5::float8, $6::float8, $7::text,
             $8::text, $9::json FROM task
         )
         SELECT health FROM task`,
@@ -177,7 +177,7 @@ export class PostgresStore implements Store {
         SELECT ${eventColumns('e')} FROM ${events} e
         WHERE e.task_id = $1 AND e.seq NOT IN (SELECT seq FROM trimmed)
         ORDER BY e.seq DESC`,
-        [event.taskId, limit],
+        [event.taskId, Math.floor(limit)],
       );
       const history = kept.rows.map(eventFromRow);
       const health = healthOf(history.map((stored) => stored.success));

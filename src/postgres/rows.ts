@@ -4,8 +4,9 @@
  * Documents travel as JSON text both ways (`$n::json` in, `col::text` out)
  * and are parsed here, so that neither node-postgres's global type parsers,
  * which an application may have replaced, nor its array conversion of
- * parameters touch them. SQL NULL stands for `undefined`. `bigint` columns
- * arrive as decimal strings; epoch milliseconds fit a double exactly.
+ * parameters touch them. SQL NULL stands for `undefined`. Times are
+ * `double precision` (a JavaScript number as it is); `bigint` counts arrive
+ * as decimal strings. {@link toNumber} takes either.
  */
 
 import type { StatusEvent, Task, TaskTrigger, TriggerKind } from '../engine/types.ts';
@@ -20,7 +21,7 @@ export function fromJson<T = unknown>(text: string | null): T | undefined {
   return text === null ? undefined : (JSON.parse(text) as T);
 }
 
-/** A `bigint` or `integer` column as a number. */
+/** A numeric column as a number, whether node-postgres parsed it or not. */
 export function toNumber(value: string | number): number {
   return typeof value === 'number' ? value : Number(value);
 }
@@ -38,11 +39,11 @@ export interface TaskRow {
   readonly spec: string | null;
   readonly triggers: string;
   readonly depends_on: string;
-  readonly buffer_min_ms: string | null;
-  readonly buffer_max_ms: string | null;
-  readonly created_at_ms: string;
-  readonly updated_at_ms: string;
-  readonly deletion_requested_at_ms: string | null;
+  readonly buffer_min_ms: number | string | null;
+  readonly buffer_max_ms: number | string | null;
+  readonly created_at_ms: number | string;
+  readonly updated_at_ms: number | string;
+  readonly deletion_requested_at_ms: number | string | null;
 }
 
 export const TASK_COLUMNS = `id, name, scope, enabled, spec::text AS spec,
@@ -92,8 +93,8 @@ export interface EventRow {
   readonly task_id: string;
   readonly execution_id: string;
   readonly success: boolean;
-  readonly started_at_ms: string;
-  readonly finished_at_ms: string;
+  readonly started_at_ms: number | string;
+  readonly finished_at_ms: number | string;
   readonly failure_message: string | null;
   readonly trigger: string;
   readonly details: string | null;

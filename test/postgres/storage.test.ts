@@ -25,6 +25,17 @@ it('keeps a spec as written: key order, and characters jsonb would refuse', asyn
   await store.close();
 });
 
+it("keeps times as given, a virtual clock's fractions of a millisecond included", async () => {
+  const store = new PostgresStore({ pool: db().pool(), schema: freshSchema('time') });
+  const task = taskFixture('web', {
+    createdAtMs: 1_700_000_000_000.25,
+    deletionRequestedAtMs: 0.5,
+  });
+  await store.insertTask(task);
+  expect(await store.getTask('web')).toEqual(task);
+  await store.close();
+});
+
 it('keeps the summary exact while two pools insert, toggle, append to and delete the same tasks', async () => {
   const schema = freshSchema('sum');
   const stores = [

@@ -5,7 +5,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LeasedRun } from '../../src/engine/coordination.ts';
-import type { PostgresCoordination } from '../../src/postgres/postgres-coordination.ts';
+import { PostgresCoordination } from '../../src/postgres/postgres-coordination.ts';
 import { useTestDatabase } from '../support/postgres.ts';
 import { type Processes, processes, race, T0 } from './support.ts';
 
@@ -57,6 +57,31 @@ describe('hcat rule', () => {
       data: { n: 3 },
     });
     expect(await b.window('web')).toMatchObject({ changeCount: 3, data: { n: 3 } });
+  });
+
+  it('reads fractions of a millisecond of the given clock', async () => {
+    await world.clock.advance(0.5);
+    expect(await a.recordChange('web', 1, BUFFER)).toMatchObject({
+      fireAtMs: T0 + 5_000.5,
+      deadlineMs: T0 + 20_000.5,
+    });
+    expect(await b.now()).toBe(T0 + 0.5);
+  });
+
+  it("reads the database's now() when given no clock", async () => {
+    const onDatabaseTime = new PostgresCoordination({ pool: db().pool(), schema: world.schema });
+    try {
+      // The server runs on this machine: its clock is this process's clock.
+      const before = Date.now();
+      const window = await onDatabaseTime.recordChange('web', 1, BUFFER);
+      const after = Date.now();
+      expect(window.fireAtMs - BUFFER.minMs).toBeGreaterThanOrEqual(before);
+      expect(window.fireAtMs - BUFFER.minMs).toBeLessThanOrEqual(after);
+      expect(window.deadlineMs - window.fireAtMs).toBe(BUFFER.maxMs - BUFFER.minMs);
+      expect(await onDatabaseTime.now()).toBeGreaterThanOrEqual(after);
+    } finally {
+      await onDatabaseTime.close();
+    }
   });
 
   it('makes a change without a buffer period due at once', async () => {
