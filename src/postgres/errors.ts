@@ -1,7 +1,8 @@
 /**
  * The typed errors of `taskport/postgres`. Callers branch on `code`, never on
- * message text. Errors of the database itself (a lost connection, a refused
- * login) are passed through as node-postgres raises them.
+ * message text. Bad options are a `TypeError`, as elsewhere in taskport.
+ * Errors of the database itself (a lost connection, a refused login) are
+ * passed through as node-postgres raises them.
  */
 
 const POSTGRES_STORAGE_ERROR_BRAND = Symbol.for('taskport.PostgresStorageError');
@@ -13,9 +14,7 @@ export type PostgresStorageErrorCode =
   /** The tables are missing and automatic migration was switched off. */
   | 'not_migrated'
   /** The store or coordination was closed. */
-  | 'closed'
-  /** An option is not what it must be. */
-  | 'invalid_option';
+  | 'closed';
 
 /**
  * The one error type `taskport/postgres` throws for expected failures.

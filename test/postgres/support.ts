@@ -28,9 +28,9 @@ export interface Processes {
 export async function processes(db: TestDatabase, count: number): Promise<Processes> {
   const clock = new VirtualClock({ startMs: T0 });
   const schema = freshSchema();
-  const all = Array.from(
-    { length: count },
-    () => new PostgresCoordination({ pool: db.pool(), schema, now: () => clock.now() }),
+  const pools = Array.from({ length: count }, () => db.pool());
+  const all = pools.map(
+    (pool) => new PostgresCoordination({ pool, schema, now: () => clock.now() }),
   );
   // Migrate up front so the races below race on the verbs, not on the schema.
   await Promise.all(all.map((coordination) => coordination.isLeased('none')));
@@ -40,6 +40,8 @@ export async function processes(db: TestDatabase, count: number): Promise<Proces
     all,
     close: async () => {
       await Promise.all(all.map((coordination) => coordination.close()));
+      // Hand the connections back now rather than at the end of the file.
+      await Promise.all(pools.map((pool) => pool.end()));
     },
   };
 }

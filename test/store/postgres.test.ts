@@ -12,11 +12,18 @@ const schemaOf = new WeakMap<Store, string>();
 runStoreContract('PostgresStore', {
   async createStore() {
     const schema = `store_${randomBytes(4).toString('hex')}`;
-    const store = new PostgresStore({ pool: db().pool(), schema });
+    // Its own pool, ended when the contract closes the store.
+    const store = new PostgresStore({ connectionString: db().url, maxConnections: 4, schema });
     schemaOf.set(store, schema);
     return store;
   },
   // Another process: its own pool on the same database and schema.
   openPeer: (store) =>
-    Promise.resolve(new PostgresStore({ pool: db().pool(), schema: schemaOf.get(store) ?? '' })),
+    Promise.resolve(
+      new PostgresStore({
+        connectionString: db().url,
+        maxConnections: 4,
+        schema: schemaOf.get(store) ?? '',
+      }),
+    ),
 });
