@@ -167,7 +167,8 @@ export function claimDueWindowsSql(n: SchemaNames): string {
     RETURNING l.*
   ),
   taken AS (DELETE FROM ${n.windows} w USING granted g WHERE w.task_id = g.task_id)
-  SELECT ${leaseColumns('granted')} FROM granted`;
+  SELECT ${leaseColumns('granted')} FROM granted JOIN numbered USING (task_id)
+  ORDER BY numbered.n`;
 }
 
 /** `$2` task, `$3` owner, `$4` lease ms, `$5…$10` the run. */
