@@ -22,6 +22,14 @@ const SUBPATHS: Readonly<Record<string, readonly string[]>> = {
   'taskport/ona': [],
   'taskport/testing': ['startFakeServer', 'createFakeApp', 'FakeControl'],
   'taskport/node': ['listen'],
+  'taskport/postgres': [
+    'createPostgresStorage',
+    'PostgresStore',
+    'PostgresCoordination',
+    'PostgresStorageError',
+    'migrate',
+    'SCHEMA_VERSION',
+  ],
 };
 
 interface Manifest {
@@ -168,6 +176,7 @@ import { createCtsEngine, ctsApi, type TaskRequest } from 'taskport/cts';
 import * as onaModule from 'taskport/ona';
 import * as tfcModule from 'taskport/tfc';
 import { listen, type Listening } from 'taskport/node';
+import { createPostgresStorage, type PostgresStorage } from 'taskport/postgres';
 import { createFakeApp, type FakeServer, startFakeServer } from 'taskport/testing';
 
 const executor: Executor = { runStep: ({ task }) => task.name };
@@ -181,7 +190,10 @@ const fake: FakeServer = await startFakeServer({ clock: 'virtual' });
 await fake.control.advance(5_000);
 await fake.close();
 const { control } = createFakeApp({ dialects: ['cts'] });
-export const used = [task.id, request, control.controlsTime, onaModule, tfcModule];
+// Built only: nothing connects until the first query.
+const storage: PostgresStorage = createPostgresStorage({ connectionString: 'postgres://127.0.0.1/none' });
+await storage.close();
+export const used = [task.id, request, control.controlsTime, onaModule, tfcModule, storage.store];
 `,
     );
     await writeFile(

@@ -1,0 +1,268 @@
+/**
+ * The engine's {@link Coordination} on PostgreSQL: buffer windows, run
+ * leases with fencing tokens, and cron slots in shared tables, so that
+ * engines in several processes on one database agree on what runs.
+ *
+ * Time is the database's `now()` unless a `now` function is given: every
+ * process then reads one clock, whatever their own clocks say. Tests that
+ * drive several engines in one process with a VirtualClock pass its `now`.
+ */
+
+import type {
+  ClaimedRun,
+  ClaimedTick,
+  Coordination,
+  CronSlot,
+  ExpiredRun,
+  Lease,
+  LeasedRun,
+  NextCronTick,
+  WindowState,
+} from '../engine/coordination.ts';
+import type { BufferPeriod } from '../engine/types.ts';
+import {
+  acquireLeaseSql,
+  CLOCK,
+  claimDueWindowsSql,
+  claimExpiredLeasesSql,
+  claimedFromRow,
+  claimLapsedRunsSql,
+  type LeaseRow,
+  leaseFromRow,
+  nextDueSql,
+  recordChangeSql,
+  releaseLeaseSql,
+  renewLeaseSql,
+  WINDOW_COLUMNS,
+  type WindowRow,
+  windowFromRow,
+} from './coordination-sql.ts';
+import { claimCronTicks, setCronSlots } from './cron-slots.ts';
+import { Database, type PostgresConnectionOptions } from './database.ts';
+import { toJson, toNumber, toOptionalNumber } from './rows.ts';
+import { WakeListener } from './wake-listener.ts';
+
+/** Options of {@link PostgresCoordination}. */
+export interface PostgresCoordinationOptions extends PostgresConnectionOptions {
+  /**
+   * The coordination clock, epoch ms. Every process on the database must
+   * read the same clock.
+   * @default the database's `now()`
+   */
+  readonly now?: () => number;
+  /**
+   * Names the runs of claimed windows (`LeasedRun.executionId`).
+   * @default crypto.randomUUID
+   */
+  readonly createId?: () => string;
+}
+
+/** Limits and counts go into integer columns. */
+function whole(value: number): number {
+  return Math.floor(value);
+}
+
+/** A fencing token is the decimal text of a bigint. */
+const TOKEN = /^[0-9]{1,19}$/;
+
+/** A {@link Coordination} in PostgreSQL tables (see src/postgres/README.md). */
+export class PostgresCoordination implements Coordination {
+  readonly #db: Database;
+  readonly #now: (() => number) | undefined;
+  readonly #createId: () => string;
+  readonly #listener: WakeListener;
+  /** Tells this coordination's notifications apart in a trace; no one filters on it. */
+  readonly #instance = crypto.randomUUID();
+
+  constructor(options: PostgresCoordinationOptions) {
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError(`Expected \`now\` to be a function, got ${typeof options.now}`);
+    }
+    if (options.createId !== undefined && typeof options.createId !== 'function') {
+      throw new TypeError(`Expected \`createId\` to be a function, got ${typeof options.createId}`);
+    }
+    this.#db = new Database(options);
+    this.#now = options.now;
+    this.#createId = options.createId ?? (() => crypto.randomUUID());
+    this.#listener = new WakeListener(this.#db.pool.options, this.#db.names.channel);
+  }
+
+  /** `$1` of every statement that reads the clock: the given clock's time, or NULL for `now()`. */
+  #clock(): number | null {
+    return this.#now === undefined ? null : this.#now();
+  }
+
+  async now(): Promise<number> {
+    if (this.#now !== undefined) {
+      await this.#db.ready();
+      return this.#now();
+    }
+    const { rows } = await this.#db.query<{ now_ms: number | string }>(
+      `WITH ${CLOCK} SELECT now_ms FROM clock`,
+      [null],
+    );
+    return toNumber(rows[0]?.now_ms ?? 0);
+  }
+
+  async recordChange(
+    taskId: string,
+    data: unknown,
+    bufferPeriod: BufferPeriod | undefined,
+  ): Promise<WindowState> {
+    const { rows } = await this.#db.query<WindowRow>(recordChangeSql(this.#db.names), [
+      this.#clock(),
+      taskId,
+      bufferPeriod?.minMs ?? 0,
+      bufferPeriod?.maxMs ?? 0,
+      toJson(data),
+    ]);
+    const row = rows[0];
+    if (row === undefined) throw new Error('taskport/postgres: recordChange returned no window');
+    return windowFromRow(row);
+  }
+
+  async window(taskId: string): Promise<WindowState | undefined> {
+    const { rows } = await this.#db.query<WindowRow>(
+      `SELECT ${WINDOW_COLUMNS} FROM ${this.#db.names.windows} WHERE task_id = $1`,
+      [taskId],
+    );
+    return rows[0] === undefined ? undefined : windowFromRow(rows[0]);
+  }
+
+  async dropWindow(taskId: string): Promise<void> {
+    await this.#db.query(`DELETE FROM ${this.#db.names.windows} WHERE task_id = $1`, [taskId]);
+  }
+
+  async claimDueWindows(owner: string, leaseMs: number, limit: number): Promise<ClaimedRun[]> {
+    const count = whole(limit);
+    if (count <= 0) return [];
+    const ids = Array.from({ length: count }, () => this.#createId());
+    const { rows } = await this.#db.query<LeaseRow>(claimDueWindowsSql(this.#db.names), [
+      this.#clock(),
+      owner,
+      count,
+      leaseMs,
+      ids,
+    ]);
+    return rows.map(claimedFromRow);
+  }
+
+  async acquireLease(
+    taskId: string,
+    owner: string,
+    leaseMs: number,
+    run: LeasedRun,
+  ): Promise<Lease | undefined> {
+    const { rows } = await this.#db.query<LeaseRow>(acquireLeaseSql(this.#db.names), [
+      this.#clock(),
+      taskId,
+      owner,
+      leaseMs,
+      run.executionId,
+      run.trigger,
+      toJson(run.data),
+      whole(run.changeCount),
+      run.startedAtMs,
+      whole(run.attempt),
+    ]);
+    return rows[0] === undefined ? undefined : leaseFromRow(rows[0]);
+  }
+
+  async renewLease(lease: Lease, leaseMs: number): Promise<Lease | undefined> {
+    if (!TOKEN.test(lease.token)) return undefined;
+    const { rows } = await this.#db.query<LeaseRow>(renewLeaseSql(this.#db.names), [
+      this.#clock(),
+      lease.taskId,
+      lease.token,
+      leaseMs,
+    ]);
+    return rows[0] === undefined ? undefined : leaseFromRow(rows[0]);
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    if (!TOKEN.test(lease.token)) return;
+    await this.#db.query(releaseLeaseSql(this.#db.names), [lease.taskId, lease.token]);
+  }
+
+  async isLeased(taskId: string): Promise<boolean> {
+    const { rows } = await this.#db.query<{ leased: boolean }>(
+      `WITH ${CLOCK}
+      SELECT EXISTS (
+        SELECT 1 FROM ${this.#db.names.leases} l, clock
+        WHERE l.task_id = $2 AND l.expires_at_ms > clock.now_ms
+      ) AS leased`,
+      [this.#clock(), taskId],
+    );
+    return rows[0]?.leased ?? false;
+  }
+
+  async claimExpiredLeases(limit: number): Promise<ExpiredRun[]> {
+    const count = whole(limit);
+    if (count <= 0) return [];
+    // Runs whose expired lease a new claim already replaced come first: they
+    // have waited longest. Each statement removes what it returns.
+    const lapsed = await this.#db.query<LeaseRow>(claimLapsedRunsSql(this.#db.names), [count]);
+    const rest = count - lapsed.rows.length;
+    const expired =
+      rest > 0
+        ? (
+            await this.#db.query<LeaseRow>(claimExpiredLeasesSql(this.#db.names), [
+              this.#clock(),
+              rest,
+            ])
+          ).rows
+        : [];
+    return [...lapsed.rows, ...expired].map(claimedFromRow);
+  }
+
+  setCronSlots(
+    taskId: string,
+    slots: readonly Omit<CronSlot, 'taskId' | 'slot' | 'nextAtMs'>[],
+    next: NextCronTick,
+  ): Promise<CronSlot[]> {
+    return this.#db.transaction((client) =>
+      setCronSlots(client, this.#db.names, this.#clock(), taskId, slots, next),
+    );
+  }
+
+  claimCronTicks(limit: number, graceMs: number, next: NextCronTick): Promise<ClaimedTick[]> {
+    const count = whole(limit);
+    if (count <= 0) return Promise.resolve([]);
+    return this.#db.transaction((client) =>
+      claimCronTicks(client, this.#db.names, this.#clock(), count, graceMs, next),
+    );
+  }
+
+  async nextDueAtMs(): Promise<number | undefined> {
+    const { rows } = await this.#db.query<{ due_at_ms: number | string | null }>(
+      nextDueSql(this.#db.names),
+      [this.#clock()],
+    );
+    return toOptionalNumber(rows[0]?.due_at_ms ?? null);
+  }
+
+  async subscribe(onWake: () => void): Promise<() => Promise<void>> {
+    await this.#db.ready();
+    return this.#listener.add(onWake);
+  }
+
+  /** NOTIFY on the schema's channel; it reaches every subscriber, this process's included. */
+  async wake(): Promise<void> {
+    await this.#db.query('SELECT pg_notify($1, $2)', [this.#db.names.channel, this.#instance]);
+  }
+
+  async forgetTask(taskId: string): Promise<void> {
+    const { windows, cronSlots } = this.#db.names;
+    await this.#db.query(
+      `WITH dropped AS (DELETE FROM ${windows} WHERE task_id = $1)
+      DELETE FROM ${cronSlots} WHERE task_id = $1`,
+      [taskId],
+    );
+  }
+
+  /** Stops listening and answering; ends the pool only when it was opened from a connection string. */
+  async close(): Promise<void> {
+    await this.#listener.close();
+    await this.#db.close();
+  }
+}
