@@ -69,6 +69,7 @@ export interface FakeControlOptions {
   readonly tfc?: TfcFakeOptions;
   readonly ona?: OnaFakeOptions;
   readonly journalLimit?: number;
+  readonly journalMaxBytes?: number;
 }
 
 /** The dialect's world, or an error saying how to start a fake that serves it. */
@@ -97,7 +98,7 @@ export class FakeControl {
   constructor(options: FakeControlOptions) {
     this.clock = options.clock;
     this.dialects = options.dialects;
-    this.journal = new Journal(options.journalLimit);
+    this.journal = new Journal(options.journalLimit, options.journalMaxBytes);
     this.#ctsOptions = options.cts ?? {};
     this.#tfcOptions = options.tfc ?? {};
     this.#onaOptions = options.ona ?? {};

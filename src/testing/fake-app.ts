@@ -35,6 +35,13 @@ export interface FakeAppOptions {
   readonly ona?: OnaFakeOptions;
   /** Requests kept in the journal. @default 10 000 */
   readonly journalLimit?: number;
+  /**
+   * Bytes the journal keeps, counted as each entry's strings (bodies cut at
+   * 64 KiB of UTF-8) plus a fixed overhead; the oldest entries are evicted
+   * to stay under it.
+   * @default 16 MiB (`DEFAULT_JOURNAL_MAX_BYTES`)
+   */
+  readonly journalMaxBytes?: number;
 }
 
 /** A web-standard request handler, as Bun, Deno and `taskport/node` serve one. */
@@ -109,6 +116,7 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     tfc: options.tfc,
     ona: options.ona,
     journalLimit: options.journalLimit,
+    journalMaxBytes: options.journalMaxBytes,
   });
   const controlApp = new Hono().route('/_taskport', controlRoutes(control));
   const serves = {
