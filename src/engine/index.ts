@@ -6,6 +6,8 @@
  * @module
  */
 
+export type { AdvanceOptions } from './advance-limit.ts';
+export { AdvanceLimitError, TIMERS_PER_YIELD } from './advance-limit.ts';
 export type { BufferWindow } from './buffer-period.ts';
 export { openWindow, snoozedFireAt } from './buffer-period.ts';
 export type { Clock, ClockTimer } from './clock.ts';

@@ -42,6 +42,12 @@ export interface FakeAppOptions {
    * @default 16 MiB (`DEFAULT_JOURNAL_MAX_BYTES`)
    */
   readonly journalMaxBytes?: number;
+  /**
+   * Timers one `advance` (or `POST /_taskport/clock/advance`) may fire; past
+   * it, advance stops at the last timer fired and the route answers 422.
+   * @default 100 000 (`DEFAULT_ADVANCE_MAX_TIMERS`)
+   */
+  readonly advanceMaxTimers?: number;
 }
 
 /** A web-standard request handler, as Bun, Deno and `taskport/node` serve one. */
@@ -117,6 +123,7 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     ona: options.ona,
     journalLimit: options.journalLimit,
     journalMaxBytes: options.journalMaxBytes,
+    advanceMaxTimers: options.advanceMaxTimers,
   });
   const controlApp = new Hono().route('/_taskport', controlRoutes(control));
   const serves = {

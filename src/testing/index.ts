@@ -13,7 +13,7 @@ export type {
   SeedFailure,
   SeedInput,
 } from './control.ts';
-export { ALL_DIALECTS, FakeControl } from './control.ts';
+export { ALL_DIALECTS, DEFAULT_ADVANCE_MAX_TIMERS, FakeControl } from './control.ts';
 export type {
   CtsClusterMemberInfo,
   CtsClusterSnapshot,
