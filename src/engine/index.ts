@@ -32,6 +32,7 @@ export { NOOP_EXECUTOR } from './executor.ts';
 export { healthFromCounts, healthOf } from './health.ts';
 export type { EngineOptions, ResolvedEngineOptions } from './options.ts';
 export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
   DEFAULT_EXECUTION_HISTORY_LIMIT,
   DEFAULT_HISTORY_LIMIT,
   resolveEngineOptions,
