@@ -366,7 +366,7 @@ class EngineFrontDoor implements Engine {
     this.#closing ??= (async () => {
       await this.#ready.catch(() => undefined);
       this.#scheduler.close();
-      await this.#runner.close(this.#options.closeMode);
+      await this.#runner.close(this.#options.closeMode, this.#options.drainTimeoutMs);
       await this.#tasks.whenDeletionsSettled();
       this.#untrack?.();
     })();

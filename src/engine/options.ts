@@ -13,6 +13,8 @@ import type { Store } from './store.ts';
 export const DEFAULT_HISTORY_LIMIT = 5;
 /** Finished executions kept per task for reads. */
 export const DEFAULT_EXECUTION_HISTORY_LIMIT = 50;
+/** How long `close()` in `drain` mode waits for running executions, ms of the engine's clock. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /** Options of `createEngine`. Every field is optional. */
 export interface EngineOptions {
@@ -70,6 +72,14 @@ export interface EngineOptions {
    */
   readonly closeMode?: 'abort' | 'drain';
   /**
+   * With `closeMode: 'drain'`, how long `close()` waits for running
+   * executions (ms of the engine's clock: on a virtual clock, advance it);
+   * then it stops the ones left, as `abort` does, so an executor that never
+   * settles cannot keep `close()` waiting. `Infinity` waits for ever.
+   * @default 30_000
+   */
+  readonly drainTimeoutMs?: number;
+  /**
    * Take over the tasks already in `store` when the engine starts (another
    * process, or an earlier one, wrote them): their health from their stored
    * events, their cron schedules, and unfinished deletions.
@@ -101,6 +111,7 @@ export interface ResolvedEngineOptions {
   readonly executionHistoryLimit: number;
   readonly eventPolicy: EventPolicy;
   readonly closeMode: 'abort' | 'drain';
+  readonly drainTimeoutMs: number;
   readonly adoptStoredTasks: boolean;
   readonly createId: () => string;
   readonly random: () => number;
@@ -133,6 +144,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     executionHistoryLimit = DEFAULT_EXECUTION_HISTORY_LIMIT,
     eventPolicy = RECORD_EVERY_EXECUTION,
     closeMode = 'abort',
+    drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS,
     adoptStoredTasks = true,
     createId = () => crypto.randomUUID(),
     random = Math.random,
@@ -183,6 +195,12 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     closeMode === 'abort' || closeMode === 'drain',
     "'abort' or 'drain'",
   );
+  expect(
+    'drainTimeoutMs',
+    drainTimeoutMs,
+    typeof drainTimeoutMs === 'number' && drainTimeoutMs >= 0 && !Number.isNaN(drainTimeoutMs),
+    'a non-negative number of milliseconds or Infinity',
+  );
   expect('adoptStoredTasks', adoptStoredTasks, typeof adoptStoredTasks === 'boolean', 'a boolean');
   expect('createId', createId, typeof createId === 'function', 'a function');
   expect('random', random, typeof random === 'function', 'a function');
@@ -198,6 +216,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     executionHistoryLimit,
     eventPolicy,
     closeMode,
+    drainTimeoutMs,
     adoptStoredTasks,
     createId,
     random,

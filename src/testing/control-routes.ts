@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import ctsOpenApi from '../api/cts/openapi.json' with { type: 'json' };
 import type { FakeControl, SeedInput } from './control.ts';
+import { controlErrorResponse, rethrowAsError } from './control-errors.ts';
 import { ControlInputError, jsonBody, textBody } from './control-input.ts';
 import { clusterRoutes } from './cts/cluster/routes.ts';
 import type { HealthStatus, ServiceRegistration } from './cts/consul-catalog.ts';
@@ -45,7 +46,9 @@ export function controlRoutes(control: FakeControl): Hono {
     }),
   );
   routes.post('/clock/advance', async (c) => {
-    await control.advance(expectNumber(await jsonBody(c), 'ms'));
+    const ms = expectNumber(await jsonBody(c), 'ms');
+    // The request's signal aborts when its client goes away: stop advancing then.
+    await control.advance(ms, { signal: c.req.raw.signal }).catch(rethrowAsError);
     return c.json({ now: new Date(control.now()).toISOString(), nowMs: control.now() });
   });
   routes.post('/wait-for-idle', async (c) => {
@@ -131,9 +134,6 @@ export function controlRoutes(control: FakeControl): Hono {
   routes.all('*', (c) =>
     c.json({ error: `taskport: no control route ${c.req.method} ${c.req.path}` }, 404),
   );
-  routes.onError((error, c) => {
-    const status = error instanceof ControlInputError || error instanceof TypeError ? 400 : 500;
-    return c.json({ error: error.message }, status);
-  });
+  routes.onError(controlErrorResponse);
   return routes;
 }

@@ -5,8 +5,11 @@
  */
 
 import type { TaskRequestTask } from '../api/cts/types.ts';
+import { type AdvanceOptions, validateMaxTimers } from '../engine/advance-limit.ts';
 import type { Clock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
+import { ControlInputError } from './control-input.ts';
+import { needsVirtualClockMessage } from './control-messages.ts';
 import { CtsCluster } from './cts/cluster/cluster.ts';
 import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
 import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
@@ -69,7 +72,17 @@ export interface FakeControlOptions {
   readonly tfc?: TfcFakeOptions;
   readonly ona?: OnaFakeOptions;
   readonly journalLimit?: number;
+  readonly journalMaxBytes?: number;
+  /** Timers one `advance` may fire. @default {@link DEFAULT_ADVANCE_MAX_TIMERS} */
+  readonly advanceMaxTimers?: number;
 }
+
+/**
+ * Timers one `advance` fires at most (about ten seconds of a busy schedule);
+ * past it, advance stops with an `AdvanceLimitError`, the clock at the last
+ * timer that fired.
+ */
+export const DEFAULT_ADVANCE_MAX_TIMERS = 100_000;
 
 /** The dialect's world, or an error saying how to start a fake that serves it. */
 function served<T>(dialect: DialectName, fake: T | undefined): T {
@@ -89,6 +102,7 @@ export class FakeControl {
   readonly #ctsOptions: CtsFakeOptions;
   readonly #tfcOptions: TfcFakeOptions;
   readonly #onaOptions: OnaFakeOptions;
+  readonly #advanceMaxTimers: number;
   #cts: CtsFake | undefined;
   #ctsCluster: CtsCluster | undefined;
   #tfc: TfcFake | undefined;
@@ -97,10 +111,13 @@ export class FakeControl {
   constructor(options: FakeControlOptions) {
     this.clock = options.clock;
     this.dialects = options.dialects;
-    this.journal = new Journal(options.journalLimit);
+    this.journal = new Journal(options.journalLimit, options.journalMaxBytes);
     this.#ctsOptions = options.cts ?? {};
     this.#tfcOptions = options.tfc ?? {};
     this.#onaOptions = options.ona ?? {};
+    this.#advanceMaxTimers = validateMaxTimers(
+      options.advanceMaxTimers ?? DEFAULT_ADVANCE_MAX_TIMERS,
+    );
     this.#cts = this.dialects.includes('cts') ? this.#newCtsFake() : undefined;
     this.#tfc = this.dialects.includes('tfc')
       ? createTfcFake(this.clock, this.#tfcOptions)
@@ -145,9 +162,16 @@ export class FakeControl {
     return this.clock.now();
   }
 
-  /** Moves virtual time forward, running what falls due. Throws on a real clock. */
-  async advance(ms: number): Promise<void> {
-    await this.#virtualClock('advance').advance(ms);
+  /**
+   * Moves virtual time forward, running what falls due. Throws on a real
+   * clock, and stops early (the clock at the last timer fired) after
+   * `advanceMaxTimers` timers or when `options.signal` aborts.
+   */
+  async advance(ms: number, options: AdvanceOptions = {}): Promise<void> {
+    await this.#virtualClock('advance').advance(ms, {
+      maxTimers: this.#advanceMaxTimers,
+      ...options,
+    });
   }
 
   /** Waits until no run is active (on a virtual clock, moving time while runs wait on it). */
@@ -268,9 +292,7 @@ export class FakeControl {
 
   #virtualClock(operation: string): VirtualClock {
     if (!(this.clock instanceof VirtualClock)) {
-      throw new Error(
-        `taskport: ${operation}() needs a virtual clock; start the fake server with clock: 'virtual' (or --virtual-clock).`,
-      );
+      throw new ControlInputError(needsVirtualClockMessage(operation), 409);
     }
     return this.clock;
   }

@@ -11,6 +11,7 @@ import type { Clock } from '../engine/clock.ts';
 import { createRealClock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
 import { ALL_DIALECTS, type DialectName, FakeControl } from './control.ts';
+import { ControlGuard, type ControlGuardOptions, refusalResponse } from './control-guard.ts';
 import { controlRoutes } from './control-routes.ts';
 import type { CtsFakeOptions } from './cts/cts-fake.ts';
 import { JOURNAL_BODY_LIMIT, queryOf } from './journal.ts';
@@ -18,7 +19,7 @@ import type { OnaFakeOptions } from './ona/ona-fake.ts';
 import type { TfcFakeOptions } from './tfc/tfc-fake.ts';
 
 /** Options of {@link createFakeApp}. */
-export interface FakeAppOptions {
+export interface FakeAppOptions extends ControlGuardOptions {
   /** @default every dialect */
   readonly dialects?: readonly DialectName[];
   /**
@@ -35,6 +36,19 @@ export interface FakeAppOptions {
   readonly ona?: OnaFakeOptions;
   /** Requests kept in the journal. @default 10 000 */
   readonly journalLimit?: number;
+  /**
+   * Bytes the journal keeps, counted as each entry's strings (bodies cut at
+   * 64 KiB of UTF-8) plus a fixed overhead; the oldest entries are evicted
+   * to stay under it.
+   * @default 16 MiB (`DEFAULT_JOURNAL_MAX_BYTES`)
+   */
+  readonly journalMaxBytes?: number;
+  /**
+   * Timers one `advance` (or `POST /_taskport/clock/advance`) may fire; past
+   * it, advance stops at the last timer fired and the route answers 422.
+   * @default 100 000 (`DEFAULT_ADVANCE_MAX_TIMERS`)
+   */
+  readonly advanceMaxTimers?: number;
 }
 
 /** A web-standard request handler, as Bun, Deno and `taskport/node` serve one. */
@@ -50,6 +64,12 @@ export interface FakeApp {
   /** Answers one request: the fastest way to serve the fake. */
   readonly fetch: FakeFetch;
   readonly control: FakeControl;
+  /**
+   * Who may use the control API (Host, Origin, token, media type). A server
+   * that serves {@link FakeApp.fetch} itself calls `listeningOn(host, port)`
+   * so that loopback names must come with its port.
+   */
+  readonly controlGuard: ControlGuard;
 }
 
 type Handler = (request: Request, env: unknown) => Response | Promise<Response>;
@@ -109,8 +129,11 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     tfc: options.tfc,
     ona: options.ona,
     journalLimit: options.journalLimit,
+    journalMaxBytes: options.journalMaxBytes,
+    advanceMaxTimers: options.advanceMaxTimers,
   });
   const controlApp = new Hono().route('/_taskport', controlRoutes(control));
+  const controlGuard = new ControlGuard(options);
   const serves = {
     cts: dialects.includes('cts'),
     tfc: dialects.includes('tfc'),
@@ -160,7 +183,9 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     const { method, url } = request;
     const { path, hasQuery } = splitUrl(url);
     const { handler, dialect } = route(path, method);
-    const response = await handler(request, env);
+    // Only the control API is guarded: the dialects' clients send any Host.
+    const refusal = dialect === 'control' ? controlGuard.check(request, path) : undefined;
+    const response = refusal === undefined ? await handler(request, env) : refusalResponse(refusal);
     control.journal.record({
       method,
       path,
@@ -180,5 +205,5 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
 
   const app = new Hono();
   app.all('*', (c) => fetch(c.req.raw, c.env));
-  return { app, fetch, control };
+  return { app, fetch, control, controlGuard };
 }

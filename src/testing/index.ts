@@ -13,7 +13,7 @@ export type {
   SeedFailure,
   SeedInput,
 } from './control.ts';
-export { ALL_DIALECTS, FakeControl } from './control.ts';
+export { ALL_DIALECTS, DEFAULT_ADVANCE_MAX_TIMERS, FakeControl } from './control.ts';
 export type {
   CtsClusterMemberInfo,
   CtsClusterSnapshot,
@@ -31,6 +31,7 @@ export { createFakeApp } from './fake-app.ts';
 export type { FakeServer, FakeServerOptions } from './fake-server.ts';
 export { startFakeServer } from './fake-server.ts';
 export type { JournalEntry, JournalFilter } from './journal.ts';
+export { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JOURNAL_BODY_LIMIT } from './journal.ts';
 export type { FiredTrigger, OnaControl, OnaFake, OnaFakeOptions } from './ona/ona-fake.ts';
 export { createOnaFake } from './ona/ona-fake.ts';
 export type { OnaOutcome } from './ona/scripted-executor.ts';
