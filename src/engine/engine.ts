@@ -9,8 +9,14 @@ import type { Clock } from './clock.ts';
 import { EngineError } from './errors.ts';
 import { EngineEvents } from './events.ts';
 import { ExecutionRunner } from './execution-runner.ts';
-import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.ts';
+import {
+  DEFAULT_CLAIM_BATCH,
+  type EngineOptions,
+  type ResolvedEngineOptions,
+  resolveEngineOptions,
+} from './options.ts';
 import { type RunNowOptions, Scheduler } from './scheduler.ts';
+import { SharedScheduler } from './shared-scheduler.ts';
 import { type StatusEventInput, StatusTracker } from './status-tracker.ts';
 import type { TaskStatus } from './store.ts';
 import { TaskManager, type TaskUpdateOptions } from './task-manager.ts';
@@ -98,9 +104,9 @@ export interface Engine extends AsyncDisposable {
    */
   inspect(task: string | TaskInput, options?: InspectOptions): Promise<Execution>;
   /** When the task's open buffer window fires, if one is open. */
-  bufferFireAtMs(taskId: string): number | undefined;
+  bufferFireAtMs(taskId: string): Promise<number | undefined>;
   /** Drops the task's open buffer window without running (hcat's `BufferReset`). */
-  resetBuffer(taskId: string): void;
+  resetBuffer(taskId: string): Promise<void>;
 
   /** The execution, while it is active or kept in history. */
   execution(executionId: string): Execution | undefined;
@@ -162,7 +168,9 @@ class EngineFrontDoor implements Engine {
   readonly #tasks: TaskManager;
   readonly #runner: ExecutionRunner;
   readonly #status: StatusTracker;
-  readonly #scheduler: Scheduler;
+  readonly #scheduler: Scheduler | undefined;
+  /** Set when the engine shares a database with others: it schedules instead of #scheduler. */
+  readonly #shared: SharedScheduler | undefined;
   readonly #ready: Promise<void>;
   readonly #untrack: (() => void) | undefined;
   #adopted = false;
@@ -192,7 +200,10 @@ class EngineFrontDoor implements Engine {
       events,
       createId,
       lookupTask: (id) => store.getTask(id),
-      onFinal: (execution, task) => this.#status.recordExecution(execution, task),
+      onFinal: (execution, task) =>
+        this.#shared === undefined
+          ? this.#status.recordExecution(execution, task)
+          : this.#shared.onFinal(execution, task),
       random: options.random,
       concurrency: options.concurrency,
       stepConcurrency: options.stepConcurrency,
@@ -200,8 +211,39 @@ class EngineFrontDoor implements Engine {
       retry: options.retry,
       executionHistoryLimit: options.executionHistoryLimit,
     });
-    this.#tasks = new TaskManager({ store, clock, events, activity: this.#runner, createId });
-    this.#scheduler = new Scheduler({ clock, events, runner: this.#runner });
+    this.#shared =
+      options.coordination === undefined
+        ? undefined
+        : new SharedScheduler({
+            clock,
+            events,
+            store,
+            coordination: options.coordination,
+            runner: this.#runner,
+            status: this.#status,
+            retry: options.retry,
+            createId,
+            settings: {
+              ownerId: options.ownerId,
+              leaseMs: options.leaseMs,
+              pollIntervalMs: options.pollIntervalMs,
+              cronGraceMs: options.cronGraceMs,
+              claimBatch: DEFAULT_CLAIM_BATCH,
+            },
+          });
+    this.#tasks = new TaskManager({
+      store,
+      clock,
+      events,
+      activity: this.#shared ?? this.#runner,
+      createId,
+    });
+    // With a coordination the local scheduler must not exist at all: its
+    // timers would fire cron ticks that the shared slots fire already.
+    this.#scheduler =
+      this.#shared === undefined
+        ? new Scheduler({ clock, events, runner: this.#runner })
+        : undefined;
     events.on('task:deleted', (task) => this.#runner.forgetTask(task.id));
     this.#ready = this.#adoptStoredTasks().then(() => {
       this.#adopted = true;
@@ -214,9 +256,14 @@ class EngineFrontDoor implements Engine {
   }
 
   async #adoptStoredTasks(): Promise<void> {
+    if (this.#shared !== undefined) {
+      // Windows, cron slots and leases are in the database already: nothing to re-arm.
+      await this.#shared.start();
+      return;
+    }
     if (!this.#options.adoptStoredTasks) return;
     for (const task of await this.#options.store.listTasks()) {
-      this.#scheduler.adopt(task);
+      this.#scheduler?.adopt(task);
       this.#tasks
         .resumeDeletion(task)
         .catch((error: unknown) => this.events.emit('engine:error', error));
@@ -269,6 +316,8 @@ class EngineFrontDoor implements Engine {
   notifyChange(taskId: string, data?: unknown): Promise<void> {
     // The hot path of every trigger: no promise is made when the engine is ready.
     if (!this.#adopted) return this.#ready.then(() => this.notifyChange(taskId, data));
+    if (this.#scheduler === undefined)
+      return (this.#shared as SharedScheduler).notifyChange(taskId, data);
     try {
       this.#scheduler.notifyChange(taskId, data);
       return SETTLED;
@@ -279,6 +328,8 @@ class EngineFrontDoor implements Engine {
 
   async runNow(taskId: string, options?: RunNowOptions): Promise<Execution> {
     await this.#ready;
+    if (this.#scheduler === undefined)
+      return (this.#shared as SharedScheduler).runNow(taskId, options);
     return this.#scheduler.runNow(taskId, options);
   }
 
@@ -310,12 +361,16 @@ class EngineFrontDoor implements Engine {
     });
   }
 
-  bufferFireAtMs(taskId: string): number | undefined {
-    return this.#scheduler.bufferFireAtMs(taskId);
+  bufferFireAtMs(taskId: string): Promise<number | undefined> {
+    if (this.#scheduler === undefined)
+      return (this.#shared as SharedScheduler).bufferFireAtMs(taskId);
+    return Promise.resolve(this.#scheduler.bufferFireAtMs(taskId));
   }
 
-  resetBuffer(taskId: string): void {
+  resetBuffer(taskId: string): Promise<void> {
+    if (this.#scheduler === undefined) return (this.#shared as SharedScheduler).resetBuffer(taskId);
     this.#scheduler.resetBuffer(taskId);
+    return SETTLED;
   }
 
   execution(executionId: string): Execution | undefined {
@@ -365,9 +420,11 @@ class EngineFrontDoor implements Engine {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#ready.catch(() => undefined);
-      this.#scheduler.close();
+      this.#scheduler?.close();
+      await this.#shared?.close();
       await this.#runner.close(this.#options.closeMode, this.#options.drainTimeoutMs);
       await this.#tasks.whenDeletionsSettled();
+      this.#shared?.dispose();
       this.#untrack?.();
     })();
     return this.#closing;

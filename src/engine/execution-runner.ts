@@ -48,6 +48,8 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   /** Overrides the runner's retry policy; `null` disables retries. */
   readonly retry?: RetryPolicy | null;
+  /** The execution's id (a run leased through a coordination already has one). @default a new id */
+  readonly id?: string;
 }
 
 interface Running {
@@ -240,7 +242,7 @@ export class ExecutionRunner {
   #launch(task: Task, options: StartOptions, mode: ExecutionMode): Running {
     const nowMs = this.#deps.clock.now();
     const execution: Execution = {
-      id: this.#deps.createId(),
+      id: options.id ?? this.#deps.createId(),
       taskId: task.id,
       mode,
       trigger: options.trigger,

@@ -3,6 +3,7 @@
  */
 
 import { type Clock, createRealClock } from './clock.ts';
+import type { Coordination } from './coordination.ts';
 import { type Executor, NOOP_EXECUTOR } from './executor.ts';
 import { MemoryStore } from './memory-store.ts';
 import { type RetryPolicy, validateRetryPolicy } from './retry.ts';
@@ -15,6 +16,15 @@ export const DEFAULT_HISTORY_LIMIT = 5;
 export const DEFAULT_EXECUTION_HISTORY_LIMIT = 50;
 /** How long `close()` in `drain` mode waits for running executions, ms of the engine's clock. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+
+/** How long a run's lease lasts without renewal (renewed every third of it), ms. */
+export const DEFAULT_LEASE_MS = 30_000;
+/** How often an engine on a shared database looks for due work without a notification, ms. */
+export const DEFAULT_POLL_INTERVAL_MS = 1_000;
+/** How late a cron tick may be claimed and still fire (later ones were missed: skipped), ms. */
+export const DEFAULT_CRON_GRACE_MS = 60_000;
+/** Windows, ticks or expired leases an engine on a shared database claims at once. */
+export const DEFAULT_CLAIM_BATCH = 16;
 
 /** Options of `createEngine`. Every field is optional. */
 export interface EngineOptions {
@@ -30,6 +40,39 @@ export interface EngineOptions {
   readonly executor?: Executor;
   /** @default a new in-memory store */
   readonly store?: Store;
+  /**
+   * Shares windows, leases and cron ticks with the other engines on the same
+   * database (`taskport/postgres`), so that with several processes each
+   * window and tick fires once and a task runs at most once at a time.
+   * Without it the engine schedules alone, in memory: one engine per store.
+   * @default undefined (this engine owns its store alone)
+   */
+  readonly coordination?: Coordination;
+  /**
+   * This engine's name in run leases (with a coordination).
+   * @default a new random id
+   */
+  readonly ownerId?: string;
+  /**
+   * With a coordination: how long a run's lease lasts unless renewed (every
+   * third of it). A process that dies or stalls longer than this loses its
+   * run to another engine, which records it as failed or retries it.
+   * @default 30_000
+   */
+  readonly leaseMs?: number;
+  /**
+   * With a coordination: the longest wait between two looks for due work
+   * when no notification arrives.
+   * @default 1_000
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * With a coordination: how late a cron tick may be claimed and still fire.
+   * A tick later than this (every engine was down) is skipped, as CTS skips
+   * the ticks it was not running for; the schedule resumes at its next tick.
+   * @default 60_000
+   */
+  readonly cronGraceMs?: number;
   /**
    * Executions running at once across all tasks. CTS has no limit.
    * @default Infinity
@@ -103,6 +146,11 @@ export interface ResolvedEngineOptions {
   readonly clock: Clock;
   readonly executor: Executor;
   readonly store: Store;
+  readonly coordination: Coordination | undefined;
+  readonly ownerId: string;
+  readonly leaseMs: number;
+  readonly pollIntervalMs: number;
+  readonly cronGraceMs: number;
   readonly concurrency: number;
   readonly stepConcurrency: number;
   readonly executionTimeoutMs: number | undefined;
@@ -136,6 +184,10 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     clock = createRealClock(),
     executor = NOOP_EXECUTOR,
     store = new MemoryStore(),
+    coordination,
+    leaseMs = DEFAULT_LEASE_MS,
+    pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
+    cronGraceMs = DEFAULT_CRON_GRACE_MS,
     concurrency = Number.POSITIVE_INFINITY,
     stepConcurrency = Number.POSITIVE_INFINITY,
     executionTimeoutMs,
@@ -162,6 +214,19 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     'an Executor with a runStep function',
   );
   expect('store', store, typeof store?.insertTask === 'function', 'a Store');
+  expect(
+    'coordination',
+    coordination,
+    coordination === undefined || typeof coordination.claimDueWindows === 'function',
+    'a Coordination',
+  );
+  for (const [name, value] of [
+    ['leaseMs', leaseMs],
+    ['pollIntervalMs', pollIntervalMs],
+    ['cronGraceMs', cronGraceMs],
+  ] as const) {
+    expect(name, value, Number.isFinite(value) && value > 0, 'a positive number of milliseconds');
+  }
   expect('concurrency', concurrency, isPositiveCount(concurrency), 'an integer >= 1 or Infinity');
   expect(
     'stepConcurrency',
@@ -204,10 +269,22 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
   expect('adoptStoredTasks', adoptStoredTasks, typeof adoptStoredTasks === 'boolean', 'a boolean');
   expect('createId', createId, typeof createId === 'function', 'a function');
   expect('random', random, typeof random === 'function', 'a function');
+  const ownerId = options.ownerId ?? createId();
+  expect(
+    'ownerId',
+    ownerId,
+    typeof ownerId === 'string' && ownerId.length > 0,
+    'a non-empty string',
+  );
   return {
     clock,
     executor,
     store,
+    coordination,
+    ownerId,
+    leaseMs,
+    pollIntervalMs,
+    cronGraceMs,
     concurrency,
     stepConcurrency,
     executionTimeoutMs,

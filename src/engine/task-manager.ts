@@ -16,7 +16,8 @@ import type { Task, TaskInput, TaskPatch } from './types.ts';
 
 /** What the TaskManager needs to know about executions. */
 export interface TaskActivity {
-  isActive(taskId: string): boolean;
+  /** Whether the task runs (anywhere, for engines that share a database). */
+  isActive(taskId: string): boolean | Promise<boolean>;
   /** Resolves once the task has no active execution. */
   whenInactive(taskId: string): Promise<void>;
 }
@@ -125,7 +126,7 @@ export class TaskManager {
         details: { id, reason: 'deleting' },
       });
     }
-    if (options.rejectIfActive === true && this.#deps.activity.isActive(id)) {
+    if (options.rejectIfActive === true && (await this.#deps.activity.isActive(id))) {
       throw new EngineError('busy', `task ${id} is active`, { details: { id, reason: 'active' } });
     }
     const next: Task<TSpec> = {
