@@ -95,7 +95,7 @@ export interface Engine extends AsyncDisposable {
   runNow(taskId: string, options?: RunNowOptions): Promise<Execution>;
   /**
    * Applies a task that is not stored (CTS's create with `?run=now`): one run,
-   * recorded nowhere; resolves with the finished execution.
+   * never retried, recorded nowhere; resolves with the finished execution.
    */
   applyOnce(task: Task, options?: ApplyOnceOptions): Promise<Execution>;
   /**
@@ -112,8 +112,10 @@ export interface Engine extends AsyncDisposable {
   execution(executionId: string): Execution | undefined;
   /** A task's kept executions oldest first, or every kept execution. */
   executions(taskId?: string): Execution[];
-  /** The task's active `apply` execution, if any. */
+  /** The task's active `apply` execution in this engine, if any. */
   activeExecution(taskId: string): Execution | undefined;
+  /** Whether the task runs: here, or (with a coordination) on any engine of the database. */
+  isActive(taskId: string): Promise<boolean>;
   /** Resolves with the execution once it is final; rejects with `not_found`. */
   whenFinished(executionId: string): Promise<Execution>;
   /** Asks an execution to stop; throws `not_found`. A no-op once it is final. */
@@ -342,6 +344,7 @@ class EngineFrontDoor implements Engine {
         changeCount: 0,
       },
       timeoutMs: options.timeoutMs,
+      retry: null,
     });
     return this.#runner.whenFinished(execution.id);
   }
@@ -383,6 +386,11 @@ class EngineFrontDoor implements Engine {
 
   activeExecution(taskId: string): Execution | undefined {
     return this.#runner.activeExecution(taskId);
+  }
+
+  isActive(taskId: string): Promise<boolean> {
+    if (this.#runner.isActive(taskId)) return Promise.resolve(true);
+    return this.#shared?.isActive(taskId) ?? Promise.resolve(false);
   }
 
   whenFinished(executionId: string): Promise<Execution> {

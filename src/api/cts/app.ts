@@ -16,7 +16,14 @@ import { DEFAULT_MAX_BODY_BYTES } from './request-validator.ts';
 import { jsonResponse, notFoundText, preflightResponse, sendError } from './responses.ts';
 import { overallStatus, taskStatus } from './status.ts';
 import { TaskLock } from './task-lock.ts';
-import { createTask, deleteTask, getTask, legacyTaskHandler, listTasks } from './tasks.ts';
+import {
+  type CtsDriverModel,
+  createTask,
+  deleteTask,
+  getTask,
+  legacyTaskHandler,
+  listTasks,
+} from './tasks.ts';
 import type { EffectiveBufferPeriod } from './types.ts';
 
 /** Options of {@link ctsApi}. */
@@ -56,6 +63,13 @@ export interface CtsApiOptions {
    * @default undefined (no cluster)
    */
   readonly leadership?: CtsLeadership;
+  /**
+   * What the executor tells of Terraform drivers: a failing `initTask` fails
+   * a create as CTS's driver factory does, and `hasDriver` false leaves a
+   * stored task that cannot be updated or run (an HA follower's catch-up).
+   * @default every driver initialises
+   */
+  readonly drivers?: CtsDriverModel;
 }
 
 /** The path below the mount point: the matched route pattern tells how long the prefix is. */
@@ -86,10 +100,11 @@ export function ctsApi(options: CtsApiOptions): Hono {
     globalBufferPeriod: options.globalBufferPeriod ?? DEFAULT_BUFFER_PERIOD,
     timezone: options.timezone ?? 'UTC',
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    findTask(name) {
-      const task = engine.tasks.find(name);
+    async findTask(name) {
+      const task = await engine.findTask(name);
       return task?.scope === scope ? task : undefined;
     },
+    drivers: options.drivers ?? {},
   };
   const app = new Hono();
 

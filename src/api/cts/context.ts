@@ -7,6 +7,7 @@ import type { Engine } from '../../engine/engine.ts';
 import type { Task } from '../../engine/types.ts';
 import type { TaskListText } from './representation.ts';
 import type { TaskLock } from './task-lock.ts';
+import type { CtsDriverModel } from './tasks.ts';
 import type { EffectiveBufferPeriod } from './types.ts';
 
 /** @internal The state of one CTS app. */
@@ -21,5 +22,7 @@ export interface CtsAppContext {
   readonly timezone: string;
   readonly maxBodyBytes: number;
   /** The CTS task with that name, if the engine has it in this app's scope. */
-  findTask(name: string): Task | undefined;
+  findTask(name: string): Promise<Task | undefined>;
+  /** What the executor tells of drivers, passed in explicitly (see {@link CtsDriverModel}). */
+  readonly drivers: CtsDriverModel;
 }

@@ -23,10 +23,10 @@ import { jsonResponse, jsonTextResponse, legacyError } from './responses.ts';
 const HEALTH_VALUES: readonly Health[] = ['successful', 'errored', 'critical', 'unknown'];
 
 /** GET /v1/status (and any `/v1/status/<x>` chi falls through to it). */
-export function overallStatus(app: CtsAppContext, c: Context): Response {
+export async function overallStatus(app: CtsAppContext, c: Context): Promise<Response> {
   if (c.req.method !== 'GET')
     return legacyError(405, overallStatusMethodNotAllowedMessage(c.req.method));
-  const { health, enabled } = app.engine.status.summary();
+  const { health, enabled } = await app.engine.summary();
   return jsonResponse(200, {
     task_summary: {
       status: {
@@ -62,12 +62,12 @@ function includeEvents(url: URL): { value: boolean; error?: string } {
  * GET /v1/status/tasks[/{name}]. Check order: path, status, include, lookup.
  * `rest` is what follows `/v1/status/tasks` in the path.
  */
-export function taskStatus(
+export async function taskStatus(
   app: CtsAppContext,
   c: Context,
   fullPath: string,
   rest: string,
-): Response {
+): Promise<Response> {
   if (c.req.method !== 'GET')
     return legacyError(405, taskStatusMethodNotAllowedMessage(c.req.method));
   const name = rest.startsWith('/') ? rest.slice(1) : '';
@@ -79,11 +79,12 @@ export function taskStatus(
   if (include.error !== undefined) return legacyError(400, include.error);
 
   const statuses: { readonly name: string; readonly text: string }[] = [];
-  const tasks = name === '' ? app.engine.tasks.list(app.scope) : [app.findTask(name)];
+  const tasks = name === '' ? await app.engine.listTasks(app.scope) : [await app.findTask(name)];
   for (const task of tasks) {
     if (task === undefined) return legacyError(404, taskNotFoundMessage(name));
-    const events = app.engine.status.events(task.id);
-    const health = app.engine.status.health(task.id) ?? 'unknown';
+    const status = await app.engine.taskStatus(task.id);
+    const events = status?.events ?? [];
+    const health = status?.health ?? 'unknown';
     if (events.length > 0) {
       if (filter.value !== undefined && health !== filter.value) continue;
     } else if (name === '' && filter.value !== undefined && filter.value !== 'unknown') {

@@ -57,16 +57,12 @@ export interface CtsDriverModel {
   hasDriver?(taskId: string): boolean;
 }
 
-function driverModelOf(app: CtsAppContext): CtsDriverModel {
-  return app.engine.options.executor as CtsDriverModel;
-}
-
 /** The error of the task's driver initialisation, if it fails (`driverFactory.Make`). */
 async function initDriverError(
   app: CtsAppContext,
   config: TaskConfig,
 ): Promise<string | undefined> {
-  const model = driverModelOf(app);
+  const model = app.drivers;
   if (typeof model.initTask !== 'function') return undefined;
   try {
     await model.initTask(config);
@@ -77,7 +73,7 @@ async function initDriverError(
 }
 
 function hasDriver(app: CtsAppContext, task: Task): boolean {
-  const model = driverModelOf(app);
+  const model = app.drivers;
   return typeof model.hasDriver !== 'function' || model.hasDriver(task.id);
 }
 
@@ -88,21 +84,19 @@ export function taskNoDriverMessage(name: string): string {
 
 /** GET /v1/tasks */
 export function listTasks(app: CtsAppContext, requestId: string): Promise<Response> {
-  return app.lock.shared(async () =>
-    jsonTextResponse(
+  return app.lock.shared(async () => {
+    const tasks = await app.engine.listTasks<TaskConfig>(app.scope);
+    return jsonTextResponse(
       200,
-      taskListJson(
-        requestId,
-        app.taskList.of(app.engine.tasks.list(app.scope).map((task) => task.spec as TaskConfig)),
-      ),
-    ),
-  );
+      taskListJson(requestId, app.taskList.of(tasks.map((task) => task.spec))),
+    );
+  });
 }
 
 /** GET /v1/tasks/{name} */
 export function getTask(app: CtsAppContext, requestId: string, name: string): Promise<Response> {
   return app.lock.shared(async () => {
-    const task = app.findTask(name);
+    const task = await app.findTask(name);
     if (task === undefined) return sendError(404, taskNotFoundMessage(name), requestId);
     return jsonTextResponse(200, taskResponseJson(requestId, task.spec as TaskConfig));
   });
@@ -111,12 +105,12 @@ export function getTask(app: CtsAppContext, requestId: string, name: string): Pr
 /** DELETE /v1/tasks/{name}: 202 at once; the task goes when its run ends. */
 export function deleteTask(app: CtsAppContext, requestId: string, name: string): Promise<Response> {
   return app.lock.exclusive(async () => {
-    const task = app.findTask(name);
+    const task = await app.findTask(name);
     if (task === undefined) return sendError(404, taskNotFoundMessage(name), requestId);
     // `deleteTask` returns early for a task without a driver: it stays (code reading).
     if (!hasDriver(app, task)) return jsonResponse(202, { request_id: requestId });
-    void app.engine.tasks
-      .delete(task.id)
+    void app.engine
+      .deleteTask(task.id)
       .catch((error: unknown) => app.engine.events.emit('engine:error', error));
     return jsonResponse(202, { request_id: requestId });
   });
@@ -160,7 +154,7 @@ export async function createTask(
 
   return app.lock.exclusive(async () => {
     const request = validated.value.task;
-    if (app.findTask(request.name) !== undefined) {
+    if ((await app.findTask(request.name)) !== undefined) {
       return sendError(400, taskExistsMessage(request.name), requestId);
     }
     if (run.value === 'inspect') return inspectNewTask(app, requestId, request);
@@ -182,17 +176,12 @@ export async function createTask(
     if (run.value === 'now' && config.enabled) {
       // TaskCreateAndRun: apply once (no retry) before the task exists; on
       // failure the task is not added.
-      const draft = app.engine.tasks.draft(input);
-      const execution = app.engine.runner.start(draft, {
-        trigger: { kind: 'manual', firedAtMs: app.engine.clock.now(), changeCount: 0 },
-        retry: null,
-      });
-      const finished = await app.engine.runner.whenFinished(execution.id);
+      const finished = await app.engine.applyOnce(app.engine.draftTask(input));
       // `runTask` returns the driver's error unwrapped.
       if (finished.phase !== 'succeeded')
         return sendError(500, finished.failureMessage ?? '', requestId);
-      const task = app.engine.tasks.create(input);
-      app.engine.status.record({
+      const task = await app.engine.createTask(input);
+      await app.engine.recordEvent({
         taskId: task.id,
         executionId: finished.id,
         success: true,
@@ -204,7 +193,7 @@ export async function createTask(
       });
       return jsonTextResponse(201, taskResponseJson(requestId, config));
     }
-    app.engine.tasks.create(input);
+    await app.engine.createTask(input);
     return jsonTextResponse(201, taskResponseJson(requestId, config));
   });
 }
@@ -281,9 +270,9 @@ export async function legacyTaskHandler(
   if (!decoded.ok) return legacyError(400, decoded.message);
   const { enabled } = decoded.value;
 
-  const task = app.findTask(name);
+  const task = await app.findTask(name);
   if (task === undefined) return sendError(404, taskNotFoundMessage(name), requestId);
-  if (app.engine.runner.isActive(task.id))
+  if (await app.engine.isActive(task.id))
     return sendError(500, taskActiveUpdateMessage(name), requestId);
   if (!hasDriver(app, task)) return sendError(500, taskNoDriverMessage(name), requestId);
 
@@ -291,7 +280,7 @@ export async function legacyTaskHandler(
   try {
     // `TaskUpdate` stores the config with the new `enabled`, so GET /v1/tasks shows it.
     const spec: TaskConfig = { ...(task.spec as TaskConfig), enabled };
-    app.engine.tasks.update(task.id, { enabled, spec }, { rejectIfActive: true });
+    await app.engine.updateTask(task.id, { enabled, spec }, { rejectIfActive: true });
   } catch (error) {
     if (isEngineError(error, 'busy'))
       return sendError(500, taskActiveUpdateMessage(name), requestId);
@@ -301,7 +290,7 @@ export async function legacyTaskHandler(
   if (!enabled) {
     // Disabling with run=now applies nothing but still stores a successful event (code reading).
     const nowMs = app.engine.clock.now();
-    app.engine.status.record({
+    await app.engine.recordEvent({
       taskId: task.id,
       executionId: '',
       success: true,
@@ -313,8 +302,8 @@ export async function legacyTaskHandler(
     });
     return jsonResponse(200, {});
   }
-  const execution = app.engine.scheduler.runNow(task.id);
-  const finished = await app.engine.runner.whenFinished(execution.id);
+  const execution = await app.engine.runNow(task.id);
+  const finished = await app.engine.whenFinished(execution.id);
   // `TaskUpdate` returns the driver's `UpdateTask` error unwrapped.
   if (finished.phase !== 'succeeded')
     return sendError(500, finished.failureMessage ?? '', requestId);
