@@ -23,7 +23,7 @@ export {
   eventConfigOf,
   toEngineTask,
 } from './cts-engine.ts';
-export { formatGoDuration, parseGoDuration } from './go-duration.ts';
+export { formatGoDuration, parseGoDuration } from './go/duration.ts';
 export type {
   CtsClusterMember,
   CtsClusterView,

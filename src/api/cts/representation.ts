@@ -5,7 +5,7 @@
 
 import type { Health, StatusEvent, Task } from '../../engine/types.ts';
 import type { CtsEventConfig } from './cts-engine.ts';
-import { formatGoTime } from './go-time.ts';
+import { formatGoTime } from './go/time.ts';
 import type { TaskConfig } from './types.ts';
 
 /** An event as CTS serialises it. */

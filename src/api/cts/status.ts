@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import type { Health } from '../../engine/types.ts';
 import type { CtsAppContext } from './context.ts';
-import { goCompareStrings } from './go-text.ts';
+import { goCompareStrings } from './go/text.ts';
 import {
   includeMultipleMessage,
   includeUnsupportedMessage,

@@ -13,8 +13,8 @@ import {
   effectiveBufferPeriod,
   validateEffectiveBufferPeriod,
 } from './buffer-period.ts';
-import { formatGoDurationNs, parseGoDurationNs } from './go-duration.ts';
-import { goRegexpError } from './go-regexp.ts';
+import { formatGoDurationNs, parseGoDurationNs } from './go/duration.ts';
+import { goRegexpError } from './go/regexp.ts';
 import {
   catalogServicesRegexpMessage,
   conditionModuleInputClashMessage,

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { goQuote } from './go-text.ts';
+import { goQuote } from './text.ts';
 
 /** A number literal that Go cannot convert to float64 (for example `1e400`). */
 export interface GoNumberOverflow {
