@@ -10,6 +10,7 @@ import type { Task } from '../../engine/types.ts';
 import { readBodyText } from '../shared/read-body.ts';
 import type { CtsAppContext } from './context.ts';
 import { eventConfigOf, toEngineTask } from './cts-engine.ts';
+import { legacyError, sendError, validatorError } from './errors.ts';
 import {
   inspectUpdateFailedMessage,
   MESSAGE_BODY_TOO_LARGE,
@@ -28,13 +29,7 @@ import {
 } from './messages.ts';
 import { taskListJson, taskResponseJson } from './representation.ts';
 import { validateTaskRequest, validateTaskUpdateRequest } from './request-validator.ts';
-import {
-  jsonResponse,
-  jsonTextResponse,
-  legacyError,
-  sendError,
-  validatorError,
-} from './responses.ts';
+import { jsonResponse, jsonTextResponse } from './responses.ts';
 import { ctsRunOutputOf } from './run-output.ts';
 import { finalizeTask, validateTask } from './task-config.ts';
 import type { TaskConfig } from './types.ts';

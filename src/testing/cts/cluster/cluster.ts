@@ -18,6 +18,7 @@
 import { Hono } from 'hono';
 import { ctsApi } from '../../../api/cts/app.ts';
 import { createCtsEngine } from '../../../api/cts/cts-engine.ts';
+import { legacyError } from '../../../api/cts/errors.ts';
 import type {
   CtsClusterMember,
   CtsLeaderInfo,
@@ -25,7 +26,6 @@ import type {
   CtsRedirectOptions,
 } from '../../../api/cts/ha/leadership.ts';
 import { unhealthyMessage } from '../../../api/cts/messages.ts';
-import { legacyError } from '../../../api/cts/responses.ts';
 import type { CtsDriverModel } from '../../../api/cts/tasks.ts';
 import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.ts';
 import { readBodyPrefix } from '../../../api/shared/read-body.ts';
