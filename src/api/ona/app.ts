@@ -12,7 +12,7 @@ import {
   connectJsonTextResponse,
   LEGACY_CONNECT_HTTP_STATUS,
   OnaError,
-} from './connect.ts';
+} from './errors.ts';
 import { unmarshalMessage, zeroLengthMessage } from './messages.ts';
 import type { OnaApiOptions } from './options.ts';
 import { isOnaMethod, ONA_METHODS, ONA_SERVICE_NAME, OnaService } from './service.ts';

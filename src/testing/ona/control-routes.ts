@@ -4,7 +4,7 @@
  */
 
 import { Hono } from 'hono';
-import { OnaError } from '../../api/ona/connect.ts';
+import { OnaError } from '../../api/ona/errors.ts';
 import { TRIGGER_KEYS } from '../../api/ona/schema.ts';
 import type { TriggerName } from '../../api/ona/types.ts';
 import { ControlInputError, jsonBody, optionalString, textBody } from '../control-input.ts';
