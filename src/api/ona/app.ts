@@ -9,12 +9,12 @@ import { readBodyText } from '../shared/read-body.ts';
 import {
   CONNECT_HTTP_STATUS,
   connectErrorResponse,
-  connectJsonTextResponse,
   LEGACY_CONNECT_HTTP_STATUS,
   OnaError,
 } from './errors.ts';
 import { unmarshalMessage, zeroLengthMessage } from './messages.ts';
 import type { OnaApiOptions } from './options.ts';
+import { connectJsonTextResponse } from './responses.ts';
 import { isOnaMethod, ONA_METHODS, ONA_SERVICE_NAME, OnaService } from './service.ts';
 import type { OnaMethod } from './types.ts';
 
