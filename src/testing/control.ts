@@ -18,7 +18,7 @@ import {
   type OnaFake,
   type OnaFakeOptions,
 } from './ona/ona-fake.ts';
-import type { TfcControl } from './tfc/tfc-control.ts';
+import type { TfcControl } from './tfc/control.ts';
 import { createTfcFake, type TfcFake, type TfcFakeOptions } from './tfc/tfc-fake.ts';
 
 /** The dialects the fake serves. */

@@ -34,6 +34,6 @@ export type { JournalEntry, JournalFilter } from './journal.ts';
 export type { FiredTrigger, OnaControl, OnaFake, OnaFakeOptions } from './ona/ona-fake.ts';
 export { createOnaFake } from './ona/ona-fake.ts';
 export type { OnaOutcome } from './ona/scripted-executor.ts';
-export type { RunView, TaskResultView, TaskStageView, TfcControl } from './tfc/tfc-control.ts';
+export type { RunView, TaskResultView, TaskStageView, TfcControl } from './tfc/control.ts';
 export type { TfcFake, TfcFakeOptions } from './tfc/tfc-fake.ts';
 export { createTfcFake } from './tfc/tfc-fake.ts';

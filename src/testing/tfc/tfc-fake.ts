@@ -10,9 +10,9 @@ import type { TfcEnv } from '../../api/tfc/context.ts';
 import type { TfcSettings } from '../../api/tfc/settings.ts';
 import { TfcState } from '../../api/tfc/state.ts';
 import type { Clock } from '../../engine/clock.ts';
+import { createTfcControl, type TfcControl } from './control.ts';
+import { tfcControlRoutes } from './control-routes.ts';
 import { RunSimulation } from './run-simulation.ts';
-import { createTfcControl, type TfcControl } from './tfc-control.ts';
-import { tfcControlRoutes } from './tfc-control-routes.ts';
 
 /** Options of {@link createTfcFake}. */
 export interface TfcFakeOptions {

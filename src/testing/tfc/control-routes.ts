@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { TfcSettings } from '../../api/tfc/settings.ts';
 import type { TfcEntitlements, WebhookDelivery } from '../../api/tfc/types.ts';
 import { ControlInputError, jsonBody } from '../control-input.ts';
-import type { TfcControl } from './tfc-control.ts';
+import type { TfcControl } from './control.ts';
 
 /** What the routes need beyond the control surface. */
 export interface TfcControlRoutesOptions {
