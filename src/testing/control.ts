@@ -12,12 +12,8 @@ import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/c
 import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
 import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
 import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
-import {
-  createOnaFake,
-  type OnaControl,
-  type OnaFake,
-  type OnaFakeOptions,
-} from './ona/ona-fake.ts';
+import type { OnaControl } from './ona/control.ts';
+import { createOnaFake, type OnaFake, type OnaFakeOptions } from './ona/ona-fake.ts';
 import type { TfcControl } from './tfc/control.ts';
 import { createTfcFake, type TfcFake, type TfcFakeOptions } from './tfc/tfc-fake.ts';
 

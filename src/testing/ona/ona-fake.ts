@@ -9,13 +9,13 @@ import { createOnaEngine, type OnaStepExecutor } from '../../api/ona/ona-engine.
 import type { OnaAuthOptions, OnaPolicies } from '../../api/ona/options.ts';
 import { OnaService } from '../../api/ona/service.ts';
 import { onaRecords, onaStateOf } from '../../api/ona/state.ts';
-import type { OnaTaskExecution, TriggerName } from '../../api/ona/types.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type AutomationsSeedResult, seedAutomationsYaml } from './automations-file.ts';
+import { seedAutomationsYaml } from './automations-file.ts';
+import type { OnaControl } from './control.ts';
 import { onaControlRoutes } from './control-routes.ts';
-import { type OnaEnvironment, type OnaEnvironmentInput, OnaEnvironments } from './environments.ts';
-import { type OnaOutcome, ScriptedOnaExecutor, type ScriptedStepRun } from './scripted-executor.ts';
+import { OnaEnvironments } from './environments.ts';
+import { ScriptedOnaExecutor } from './scripted-executor.ts';
 
 /** Options of {@link createOnaFake}. */
 export interface OnaFakeOptions {
@@ -36,35 +36,6 @@ export interface OnaFakeOptions {
   readonly environments?: 'registered' | 'any';
   /** An execution's `status.logUrl`. */
   readonly logUrl?: (executionId: string) => string;
-}
-
-/** A trigger fired in an environment, and what it started. */
-export interface FiredTrigger {
-  readonly executions: OnaTaskExecution[];
-  readonly failures: { readonly taskId: string; readonly code: string; readonly message: string }[];
-}
-
-/** What a test can do to the Ona world beyond the public API. */
-export interface OnaControl {
-  /** Adds an environment CreateTask then accepts. */
-  createEnvironment(input?: OnaEnvironmentInput): OnaEnvironment;
-  /** Removes an environment and its tasks; false if it did not exist. */
-  deleteEnvironment(id: string): Promise<boolean>;
-  environments(): OnaEnvironment[];
-  /** Upserts an environment's tasks from an `automations.yaml` text. */
-  seedAutomations(environmentId: string, yamlText: string): Promise<AutomationsSeedResult>;
-  /** Queues outcomes for the next step runs of a task (its id or reference). */
-  script(task: string, ...outcomes: OnaOutcome[]): void;
-  /** The outcome of step runs nobody scripted. */
-  setDefaultOutcome(outcome: OnaOutcome): void;
-  /** Outcomes not used yet, by task. */
-  pendingOutcomes(): Record<string, OnaOutcome[]>;
-  /** The steps the scripted executor ran, oldest first. */
-  stepRuns(): ScriptedStepRun[];
-  /** Starts every task of the environment triggered by `trigger` (an environment start…). */
-  fireTrigger(environmentId: string, trigger: TriggerName): FiredTrigger;
-  /** Stops every execution, forgets every task, execution, environment and script. */
-  reset(): Promise<void>;
 }
 
 /** The parts of one simulated Ona world. */
