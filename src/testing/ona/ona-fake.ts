@@ -8,11 +8,9 @@ import { onaApp } from '../../api/ona/app.ts';
 import { createOnaEngine, type OnaStepExecutor } from '../../api/ona/ona-engine.ts';
 import type { OnaAuthOptions, OnaPolicies } from '../../api/ona/options.ts';
 import { OnaService } from '../../api/ona/service.ts';
-import { onaRecords, onaStateOf } from '../../api/ona/state.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { seedAutomationsYaml } from './automations-file.ts';
-import type { OnaControl } from './control.ts';
+import { createOnaControl, type OnaControl } from './control.ts';
 import { onaControlRoutes } from './control-routes.ts';
 import { OnaEnvironments } from './environments.ts';
 import { ScriptedOnaExecutor } from './scripted-executor.ts';
@@ -76,49 +74,7 @@ export function createOnaFake(clock: Clock, options: OnaFakeOptions = {}): OnaFa
     logUrl: options.logUrl,
   });
 
-  const deleteTasks = async (environmentId?: string): Promise<void> => {
-    await Promise.all(
-      onaRecords(engine, environmentId).map((record) => engine.tasks.delete(record.task.id)),
-    );
-  };
-
-  const control: OnaControl = {
-    createEnvironment: (input) => environments.create(input),
-    async deleteEnvironment(id) {
-      if (!environments.delete(id)) return false;
-      await deleteTasks(id);
-      return true;
-    },
-    environments: () => environments.list(),
-    seedAutomations: (environmentId, yamlText) =>
-      seedAutomationsYaml(service, environmentId, yamlText),
-    script: (task, ...outcomes) => scripted.push(task, ...outcomes),
-    setDefaultOutcome: (outcome) => scripted.setDefault(outcome),
-    pendingOutcomes: () => scripted.pending(),
-    stepRuns: () => scripted.runs(),
-    fireTrigger(environmentId, trigger) {
-      const { executions, failures } = service.fireTrigger(environmentId, trigger);
-      return {
-        executions,
-        failures: failures.map(({ taskId, error }) => ({
-          taskId,
-          code: error.code,
-          message: error.message,
-        })),
-      };
-    },
-    async reset() {
-      for (const record of onaStateOf(engine).executions.values()) {
-        if (record.run !== undefined && record.run.finishedAtMs === undefined)
-          engine.runner.stop(record.run.id, 'reset');
-      }
-      await engine.whenIdle();
-      await deleteTasks();
-      service.forgetExecutions();
-      environments.clear();
-      scripted.clear();
-    },
-  };
+  const control = createOnaControl({ engine, service, environments, scripted });
 
   return {
     app: onaApp(service),
