@@ -8,9 +8,8 @@ import type { TaskRequestTask } from '../api/cts/types.ts';
 import type { Clock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
 import { CtsCluster } from './cts/cluster/cluster.ts';
-import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
+import { type CtsControl, createCtsControl } from './cts/control.ts';
 import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
-import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
 import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
 import type { OnaControl } from './ona/control.ts';
 import { createOnaFake, type OnaFake, type OnaFakeOptions } from './ona/ona-fake.ts';
@@ -38,23 +37,6 @@ export interface SeedFailure {
   readonly name: string;
   readonly status: number;
   readonly message: string;
-}
-
-/** The CTS part of the control surface. */
-export interface CtsControl {
-  registerService(registration: ServiceRegistration): ServiceInstance;
-  deregisterService(id: string, node?: string): boolean;
-  setHealth(id: string, status: HealthStatus, node?: string): ServiceInstance | undefined;
-  services(): ServiceInstance[];
-  putKey(key: string, value: string): void;
-  deleteKey(key: string, options?: { recurse?: boolean }): number;
-  keys(): Record<string, string>;
-  /** Queues outcomes for a task's next runs (inspects included). */
-  script(taskName: string, ...outcomes: ScriptedOutcome[]): void;
-  /** The outcome of runs nobody scripted. */
-  setDefaultOutcome(outcome: ScriptedOutcome): void;
-  /** Scripted outcomes not used yet, by task. */
-  pendingOutcomes(): Record<string, ScriptedOutcome[]>;
 }
 
 /** Options of {@link FakeControl}. */
@@ -214,19 +196,7 @@ export class FakeControl {
 
   /** The CTS world: catalog, KV and scripted outcomes. */
   get cts(): CtsControl {
-    const fake = this.ctsFake;
-    return {
-      registerService: (registration) => fake.catalog.register(registration),
-      deregisterService: (id, node) => fake.catalog.deregister(id, node),
-      setHealth: (id, status, node) => fake.catalog.setHealth(id, status, node),
-      services: () => fake.catalog.services(),
-      putKey: (key, value) => fake.catalog.putKey(key, value),
-      deleteKey: (key, options) => fake.catalog.deleteKey(key, options),
-      keys: () => Object.fromEntries(fake.catalog.keysUnder('')),
-      script: (taskName, ...outcomes) => fake.outcomes.push(taskName, ...outcomes),
-      setDefaultOutcome: (outcome) => fake.outcomes.setDefault(outcome),
-      pendingOutcomes: () => fake.outcomes.pending(),
-    };
+    return createCtsControl(this.ctsFake);
   }
 
   /** Whether the CTS dialect is a simulated HA cluster (`cts.cluster`). */

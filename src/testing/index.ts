@@ -7,7 +7,6 @@
  */
 
 export type {
-  CtsControl,
   DialectName,
   FakeControlOptions,
   SeedFailure,
@@ -24,6 +23,7 @@ export { CtsCluster, CtsClusterError } from './cts/cluster/cluster.ts';
 export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
 export type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
 export { ConsulCatalog } from './cts/consul-catalog.ts';
+export type { CtsControl } from './cts/control.ts';
 export type { CtsFakeOptions } from './cts/cts-fake.ts';
 export type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
 export type { FakeApp, FakeAppOptions } from './fake-app.ts';
