@@ -13,14 +13,15 @@ export type {
   SeedInput,
 } from './control.ts';
 export { ALL_DIALECTS, FakeControl } from './control.ts';
+export { CtsCluster } from './cts/cluster/cluster.ts';
+export { CtsClusterError } from './cts/cluster/errors.ts';
+export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
 export type {
   CtsClusterMemberInfo,
   CtsClusterSnapshot,
   CtsClusterTransition,
   CtsMemberState,
-} from './cts/cluster/cluster.ts';
-export { CtsCluster, CtsClusterError } from './cts/cluster/cluster.ts';
-export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
+} from './cts/cluster/types.ts';
 export type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
 export { ConsulCatalog } from './cts/consul-catalog.ts';
 export type { CtsControl } from './cts/control.ts';

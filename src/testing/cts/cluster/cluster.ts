@@ -35,14 +35,12 @@ import { isEngineError } from '../../../engine/errors.ts';
 import type { Executor } from '../../../engine/executor.ts';
 import { MemoryStore } from '../../../engine/store.ts';
 import type { SettleParticipant } from '../../../engine/virtual-clock.ts';
-import type { FetchHandler, Listening, ListenOptions } from '../../../node.ts';
+import type { FetchHandler } from '../../../node.ts';
 import { JOURNAL_BODY_LIMIT, type Journal, queryOf } from '../../journal.ts';
 import { connectCatalogTriggers } from '../catalog-triggers.ts';
-import { ConsulCatalog } from '../consul-catalog.ts';
 import type { CtsFake } from '../cts-fake.ts';
-import { ScriptedOutcomes } from '../scripted-outcomes.ts';
-import { createTerraformModel, type TerraformModel } from '../terraform-model.ts';
 import { adoptStoredTasks } from './adopt.ts';
+import { CtsClusterError } from './errors.ts';
 import {
   CLUSTER_DEFAULTS,
   type CtsClusterMemberOptions,
@@ -51,147 +49,17 @@ import {
   defaultMemberId,
   validateClusterOptions,
 } from './options.ts';
-
-/** Where a member is in its life. */
-export type CtsMemberState = 'up' | 'crashed' | 'stopped';
-
-/** One member as the control surface shows it. */
-export interface CtsClusterMemberInfo {
-  readonly id: string;
-  readonly serviceName: string;
-  /** The address it advertises (`instance.address`), or null. */
-  readonly address: string | null;
-  /** The port it listens (or listened) on; null before the cluster listens. */
-  readonly port: number | null;
-  /** Its base URL, e.g. `http://127.0.0.1:50123`; null before the cluster listens. */
-  readonly url: string | null;
-  readonly state: CtsMemberState;
-  /** What `/v1/status/cluster` says of its health. */
-  readonly healthy: boolean;
-  /** Whether `/v1/status/cluster` lists it (a gracefully stopped member deregisters). */
-  readonly listed: boolean;
-  /** Whether it leads: holds the lock and serves the API. */
-  readonly leader: boolean;
-  /** Whether the lock is held in its name (a crashed leader's session outlives it). */
-  readonly holdsLock: boolean;
-}
-
-/** The cluster as the control surface shows it. */
-export interface CtsClusterSnapshot {
-  readonly name: string;
-  /** The member that leads, or null during an election. */
-  readonly leader: string | null;
-  /** The member whose session holds the lock, or null. */
-  readonly lockHolder: string | null;
-  /** Members in join order. */
-  readonly members: CtsClusterMemberInfo[];
-}
-
-/** What happened to the cluster. */
-export type CtsClusterTransitionKind =
-  | 'leader-elected'
-  | 'member-crashed'
-  | 'member-stopped'
-  | 'member-started'
-  | 'lock-released'
-  | 'catch-up-started'
-  | 'catch-up-task'
-  | 'catch-up-finished'
-  | 'triggers-resumed';
-
-/** One transition, oldest first in {@link CtsCluster.transitions}. */
-export interface CtsClusterTransition {
-  readonly seq: number;
-  /** On the fake's clock, epoch ms. */
-  readonly atMs: number;
-  readonly kind: CtsClusterTransitionKind;
-  readonly member: string;
-  /** catch-up-task: the task. */
-  readonly task?: string;
-  /** catch-up-task: what its run did. */
-  readonly outcome?: 'succeeded' | 'failed' | 'skipped-disabled' | 'init-failed' | 'not-run';
-  /** catch-up-task: the failure; lock-released: why. */
-  readonly detail?: string;
-}
-
-/** Raised for control requests the cluster cannot carry out (an unknown member, …). */
-export class CtsClusterError extends Error {
-  override readonly name = 'CtsClusterError';
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400,
-  ) {
-    super(message);
-  }
-}
-
-/** The Node listener `startFakeServer` passes in (this module opens no socket itself). */
-export type ListenFunction = (handler: FetchHandler, options: ListenOptions) => Promise<Listening>;
-
-/** Options of {@link CtsCluster}. */
-export interface CtsClusterInit {
-  readonly clock: Clock;
-  readonly cluster: CtsClusterOptions;
-  readonly globalBufferPeriod?: EffectiveBufferPeriod;
-  /** Where member requests and transitions are journaled. */
-  readonly journal?: Journal;
-}
-
-interface World {
-  readonly store: MemoryStore;
-  readonly catalog: ConsulCatalog;
-  readonly outcomes: ScriptedOutcomes;
-  readonly model: TerraformModel;
-}
-
-interface Term {
-  readonly engine: Engine;
-  readonly app: Hono;
-  /** Initialises a task's driver (the shared Terraform model's scripted outcomes). */
-  initTask(config: TaskConfig): void;
-  /** Tasks whose driver failed to initialise in the catch-up pass: never run on this term. */
-  readonly noDriver: Set<string>;
-  ended: boolean;
-  /** Forwards catalog changes held back during the catch-up pass, from then on all. */
-  open(): void;
-  disconnect(): void;
-}
-
-interface Member {
-  readonly id: string;
-  readonly serviceName: string;
-  readonly addressSetting: string | null | undefined;
-  readonly requestedPort: number;
-  port: number | undefined;
-  server: Listening | undefined;
-  state: CtsMemberState;
-  portMode: 'close' | 'unhealthy';
-  healthyFromMs: number;
-  downSinceMs: number | undefined;
-  term: Term | undefined;
-  readonly leadership: CtsLeadership;
-  readonly followerApp: Hono;
-  /** The journaled app its port serves. */
-  readonly serverApp: Hono;
-}
+import { createWorld, type Member, messageOf, type Term, type World } from './state.ts';
+import type {
+  CtsClusterInit,
+  CtsClusterMemberInfo,
+  CtsClusterSnapshot,
+  CtsClusterTransition,
+  ListenFunction,
+} from './types.ts';
 
 interface ClockWithTracking extends Clock {
   track?(participant: SettleParticipant): () => void;
-}
-
-function createWorld(): World {
-  const catalog = new ConsulCatalog();
-  const outcomes = new ScriptedOutcomes();
-  return {
-    store: new MemoryStore(),
-    catalog,
-    outcomes,
-    model: createTerraformModel({ catalog, outcomes }),
-  };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A simulated CTS Enterprise HA cluster. */
