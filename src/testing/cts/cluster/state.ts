@@ -1,19 +1,23 @@
 /**
  * @internal What the cluster's parts share: the world every member sees
  * (the store that plays Consul KV, the catalog, the Terraform model), a
- * leadership term, and a member.
+ * leadership term, a member, and the cluster's state.
  */
 
 import type { Hono } from 'hono';
-import type { CtsLeadership } from '../../../api/cts/ha/leadership.ts';
-import type { TaskConfig } from '../../../api/cts/types.ts';
+import type { CtsLeadership, CtsRedirectOptions } from '../../../api/cts/ha/leadership.ts';
+import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.ts';
+import type { Clock, ClockTimer } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { MemoryStore } from '../../../engine/store.ts';
 import type { Listening } from '../../../node.ts';
+import type { Journal } from '../../journal.ts';
 import { ConsulCatalog } from '../consul-catalog.ts';
 import { ScriptedOutcomes } from '../scripted-outcomes.ts';
 import { createTerraformModel, type TerraformModel } from '../terraform-model.ts';
-import type { CtsMemberState } from './types.ts';
+import { CtsClusterError } from './errors.ts';
+import type { CtsClusterOptions } from './options.ts';
+import type { CtsClusterTransition, CtsMemberState, ListenFunction } from './types.ts';
 
 export interface World {
   readonly store: MemoryStore;
@@ -66,4 +70,53 @@ export function createWorld(): World {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The cluster's timings and names, defaults filled in. */
+export type ResolvedClusterSettings = Required<
+  Omit<CtsClusterOptions, 'members' | 'redirect' | 'name'>
+> & {
+  readonly redirect: CtsRedirectOptions;
+};
+
+/**
+ * Everything the cluster's parts read and change: the members, the world,
+ * the lock and its timers, the transitions. One record, owned by
+ * {@link CtsCluster}, handed to the election, term, serving and snapshot
+ * functions.
+ */
+export interface ClusterState {
+  readonly name: string;
+  readonly clock: Clock;
+  readonly options: ResolvedClusterSettings;
+  readonly globalBufferPeriod: EffectiveBufferPeriod | undefined;
+  readonly journal: Journal | undefined;
+  readonly members: Member[];
+  /** Followers never reach an engine (the guard answers first); they share this idle one. */
+  readonly standby: Engine;
+  /** Catch-up passes under way. */
+  readonly pending: Set<Promise<void>>;
+  world: World;
+  transitions: CtsClusterTransition[];
+  seq: number;
+  lockHolder: string | undefined;
+  lockFreeAtMs: number;
+  lockReleaseTimer: ClockTimer | undefined;
+  electionTimer: ClockTimer | undefined;
+  successor: string | undefined;
+  listen: ListenFunction | undefined;
+  host: string | undefined;
+  closed: boolean;
+}
+
+/** The member with that id; throws CtsClusterError (404) for an unknown one. */
+export function memberOf(state: ClusterState, id: string): Member {
+  const member = state.members.find((candidate) => candidate.id === id);
+  if (member === undefined) throw new CtsClusterError(`no cluster member ${id}`, 404);
+  return member;
+}
+
+/** The member that leads (has a term), if any. */
+export function leadingMember(state: ClusterState): Member | undefined {
+  return state.members.find((member) => member.term !== undefined);
 }
