@@ -16,10 +16,11 @@ export type {
 export { createTfcControl } from './control.ts';
 export type { TfcControlRoutesOptions } from './control-routes.ts';
 export { tfcControlRoutes } from './control-routes.ts';
+export { MESSAGE_TIMED_OUT, MESSAGE_UNREACHABLE } from './messages.ts';
 export type { RunTaskPayloadInput } from './run-payload.ts';
 export { runTaskPayload } from './run-payload.ts';
 export type { StartRunInput } from './run-simulation.ts';
-export { MESSAGE_TIMED_OUT, MESSAGE_UNREACHABLE, RunSimulation } from './run-simulation.ts';
+export { RunSimulation } from './run-simulation.ts';
 export type { StageOutcome } from './stage-outcome.ts';
 export { allFinal, stageOutcome } from './stage-outcome.ts';
 export type { TfcFake, TfcFakeOptions } from './tfc-fake.ts';
