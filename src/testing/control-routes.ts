@@ -1,13 +1,14 @@
 /**
  * The control API over HTTP, under `/_taskport/`: the same operations as
  * {@link FakeControl}'s methods, as JSON, for clients in other languages.
+ * Each served dialect's own routes are mounted by the fake's dispatcher at
+ * `/_taskport/<dialect>` (`FakeWorld.controlRoutes`).
  */
 
 import { Hono } from 'hono';
-import ctsOpenApi from '../api/cts/openapi.json' with { type: 'json' };
 import type { FakeControl, SeedInput } from './control.ts';
 import { ControlInputError, jsonBody } from './control-input.ts';
-import { ctsControlRoutes } from './cts/control-routes.ts';
+import { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
 
 function expectNumber(body: Record<string, unknown>, key: string): number {
   const value = body[key];
@@ -60,15 +61,11 @@ export function controlRoutes(control: FakeControl): Hono {
     return c.json({});
   });
 
-  routes.get('/openapi/cts.json', (c) => c.json(ctsOpenApi));
-
-  routes.route(
-    '/cts',
-    ctsControlRoutes(
-      () => control.cts,
-      () => control.ctsCluster,
-    ),
-  );
+  // Served whether or not the fake serves the dialect, as a reference.
+  for (const name of ALL_DIALECTS) {
+    const { openApi } = FAKE_DIALECTS[name] as { readonly openApi?: unknown };
+    if (openApi !== undefined) routes.get(`/openapi/${name}.json`, (c) => c.json(openApi));
+  }
 
   // A sub-app's notFound is ignored once mounted, so the catch-all is a
   // route; it must stay the last one registered.

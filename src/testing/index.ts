@@ -6,13 +6,8 @@
  * @module
  */
 
-export type {
-  DialectName,
-  FakeControlOptions,
-  SeedFailure,
-  SeedInput,
-} from './control.ts';
-export { ALL_DIALECTS, FakeControl } from './control.ts';
+export type { FakeControlOptions, SeedInput } from './control.ts';
+export { FakeControl } from './control.ts';
 export { CtsCluster } from './cts/cluster/cluster.ts';
 export { CtsClusterError } from './cts/cluster/errors.ts';
 export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
@@ -25,10 +20,29 @@ export type {
 export type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
 export { ConsulCatalog } from './cts/consul-catalog.ts';
 export type { CtsControl } from './cts/control.ts';
-export type { CtsFakeOptions } from './cts/cts-fake.ts';
+export type { CtsFake, CtsFakeOptions } from './cts/cts-fake.ts';
+export type { CtsSeedInput } from './cts/dialect.ts';
 export type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
+export type {
+  DialectControl,
+  DialectName,
+  DialectOptions,
+  DialectOptionsMap,
+  DialectSeed,
+  DialectWorld,
+} from './dialects.ts';
+export { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
 export type { FakeApp, FakeAppOptions } from './fake-app.ts';
 export { createFakeApp } from './fake-app.ts';
+export type {
+  AnyFakeDialect,
+  DialectFetch,
+  FakeDialect,
+  FakeDialectContext,
+  FakeWorld,
+  ListenFunction,
+  SeedFailure,
+} from './fake-dialect.ts';
 export type { FakeServer, FakeServerOptions } from './fake-server.ts';
 export { startFakeServer } from './fake-server.ts';
 export type { JournalEntry, JournalFilter } from './journal.ts';

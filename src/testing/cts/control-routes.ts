@@ -76,5 +76,15 @@ export function ctsControlRoutes(control: () => CtsControl, cluster: () => CtsCl
   });
 
   routes.route('/cluster', clusterRoutes(cluster));
+
+  // Mounted, a sub-app's notFound is ignored, so the catch-all is a route;
+  // it must stay the last one registered. Its wording is the root routes'.
+  routes.all('*', (c) =>
+    c.json({ error: `taskport: no control route ${c.req.method} ${c.req.path}` }, 404),
+  );
+  routes.onError((error, c) => {
+    const status = error instanceof ControlInputError || error instanceof TypeError ? 400 : 500;
+    return c.json({ error: error.message }, status);
+  });
   return routes;
 }

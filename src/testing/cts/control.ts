@@ -3,9 +3,13 @@
  * and KV a task watches, and the scripted outcomes of its runs.
  */
 
-import type { HealthStatus, ServiceInstance, ServiceRegistration } from './consul-catalog.ts';
-import type { CtsFake } from './cts-fake.ts';
-import type { ScriptedOutcome } from './scripted-outcomes.ts';
+import type {
+  ConsulCatalog,
+  HealthStatus,
+  ServiceInstance,
+  ServiceRegistration,
+} from './consul-catalog.ts';
+import type { ScriptedOutcome, ScriptedOutcomes } from './scripted-outcomes.ts';
 
 /** The CTS part of the control surface. */
 export interface CtsControl {
@@ -25,7 +29,10 @@ export interface CtsControl {
 }
 
 /** The control surface over one simulated CTS daemon's catalog and outcomes. */
-export function createCtsControl(fake: Pick<CtsFake, 'catalog' | 'outcomes'>): CtsControl {
+export function createCtsControl(fake: {
+  readonly catalog: ConsulCatalog;
+  readonly outcomes: ScriptedOutcomes;
+}): CtsControl {
   return {
     registerService: (registration) => fake.catalog.register(registration),
     deregisterService: (id, node) => fake.catalog.deregister(id, node),

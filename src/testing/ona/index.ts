@@ -19,6 +19,7 @@ export {
 } from './automations-file.ts';
 export type { FiredTrigger, OnaControl } from './control.ts';
 export { onaControlRoutes } from './control-routes.ts';
+export { onaDialect } from './dialect.ts';
 export type { OnaEnvironment, OnaEnvironmentInput } from './environments.ts';
 export { OnaEnvironments } from './environments.ts';
 export type { OnaFake, OnaFakeOptions } from './ona-fake.ts';

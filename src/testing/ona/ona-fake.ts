@@ -10,6 +10,7 @@ import type { OnaAuthOptions, OnaPolicies } from '../../api/ona/options.ts';
 import { OnaService } from '../../api/ona/service.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
+import type { FakeWorld } from '../fake-dialect.ts';
 import { createOnaControl, type OnaControl } from './control.ts';
 import { onaControlRoutes } from './control-routes.ts';
 import { OnaEnvironments } from './environments.ts';
@@ -37,7 +38,7 @@ export interface OnaFakeOptions {
 }
 
 /** The parts of one simulated Ona world. */
-export interface OnaFake {
+export interface OnaFake extends FakeWorld<OnaControl> {
   /** The Ona API; mount it under `/api`. */
   readonly app: Hono;
   /** The control routes; mount them at `/_taskport/ona`. */

@@ -16,6 +16,7 @@ export type {
 export { createTfcControl } from './control.ts';
 export type { TfcControlRoutesOptions } from './control-routes.ts';
 export { tfcControlRoutes } from './control-routes.ts';
+export { tfcDialect } from './dialect.ts';
 export { MESSAGE_TIMED_OUT, MESSAGE_UNREACHABLE } from './messages.ts';
 export type { RunTaskPayloadInput } from './run-payload.ts';
 export { runTaskPayload } from './run-payload.ts';

@@ -21,7 +21,6 @@ import type { Clock } from '../../../engine/clock.ts';
 import { MemoryStore } from '../../../engine/store.ts';
 import type { SettleParticipant } from '../../../engine/virtual-clock.ts';
 import type { FetchHandler } from '../../../node.ts';
-import type { CtsFake } from '../cts-fake.ts';
 import { cancelElectionTimers, elect, releaseLock, scheduleElection } from './election.ts';
 import { CtsClusterError } from './errors.ts';
 import { closeServers, createMember, followerApp, listenOn } from './member-server.ts';
@@ -40,6 +39,7 @@ import type {
   CtsClusterMemberInfo,
   CtsClusterSnapshot,
   CtsClusterTransition,
+  CtsClusterView,
   ListenFunction,
 } from './types.ts';
 
@@ -61,7 +61,7 @@ export class CtsCluster {
   readonly #viewFollowerApp: Hono;
   readonly #untrack: (() => void) | undefined;
   /** The cluster as a single CTS fake: the API of whoever leads, the shared world. */
-  readonly fake: CtsFake;
+  readonly fake: CtsClusterView;
 
   constructor(init: CtsClusterInit) {
     validateClusterOptions(init.cluster);

@@ -3,10 +3,13 @@
  * snapshots and transitions, and what the cluster is built from.
  */
 
+import type { Hono } from 'hono';
 import type { EffectiveBufferPeriod } from '../../../api/cts/types.ts';
 import type { Clock } from '../../../engine/clock.ts';
-import type { FetchHandler, Listening, ListenOptions } from '../../../node.ts';
+import type { Engine } from '../../../engine/engine.ts';
 import type { Journal } from '../../journal.ts';
+import type { ConsulCatalog } from '../consul-catalog.ts';
+import type { ScriptedOutcomes } from '../scripted-outcomes.ts';
 import type { CtsClusterOptions } from './options.ts';
 
 /** Where a member is in its life. */
@@ -72,7 +75,18 @@ export interface CtsClusterTransition {
 }
 
 /** The Node listener `startFakeServer` passes in (this module opens no socket itself). */
-export type ListenFunction = (handler: FetchHandler, options: ListenOptions) => Promise<Listening>;
+export type { ListenFunction } from '../../fake-dialect.ts';
+
+/** The cluster as one CTS daemon: the API of whoever leads, the shared world. */
+export interface CtsClusterView {
+  readonly app: Hono;
+  /** The leader's engine, or an idle standby one while nobody leads. */
+  readonly engine: Engine;
+  readonly catalog: ConsulCatalog;
+  readonly outcomes: ScriptedOutcomes;
+  /** Closes the cluster. */
+  close(): Promise<void>;
+}
 
 /** Options of {@link CtsCluster}. */
 export interface CtsClusterInit {
