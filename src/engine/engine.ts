@@ -12,7 +12,7 @@ import { Scheduler } from './scheduler.ts';
 import { StatusTracker } from './status-tracker.ts';
 import { TaskManager } from './task-manager.ts';
 import type { Execution, Task, TaskInput } from './types.ts';
-import type { SettleParticipant } from './virtual-clock.ts';
+import type { IdleParticipant } from './virtual-clock.ts';
 
 /** Options of {@link Engine.inspect}. */
 export interface InspectOptions {
@@ -44,7 +44,7 @@ export interface Engine extends AsyncDisposable {
 }
 
 interface ClockWithTracking extends Clock {
-  track?(participant: SettleParticipant): () => void;
+  track?(participant: IdleParticipant): () => void;
 }
 
 /**

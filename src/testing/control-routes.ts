@@ -5,7 +5,7 @@
  * `/_taskport/<dialect>` (`FakeWorld.controlRoutes`).
  */
 
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { FakeControl, SeedInput } from './control.ts';
 import { ControlInputError, jsonBody } from './control-input.ts';
 import { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
@@ -41,10 +41,13 @@ export function controlRoutes(control: FakeControl): Hono {
     await control.advance(expectNumber(await jsonBody(c), 'ms'));
     return c.json({ now: new Date(control.now()).toISOString(), nowMs: control.now() });
   });
-  routes.post('/wait-for-idle', async (c) => {
-    await control.waitForIdle();
+  const whenIdle = async (c: Context): Promise<Response> => {
+    await control.whenIdle();
     return c.json({ nowMs: control.now() });
-  });
+  };
+  routes.post('/when-idle', whenIdle);
+  /** @deprecated `POST /_taskport/when-idle`, the same operation under the one idle word. */
+  routes.post('/wait-for-idle', whenIdle);
 
   routes.get('/journal', (c) =>
     c.json({

@@ -119,8 +119,12 @@ export class FakeControl {
     await this.#virtualClock('advance').advance(ms);
   }
 
-  /** Waits until no run is active (on a virtual clock, moving time while runs wait on it). */
-  async waitForIdle(): Promise<void> {
+  /**
+   * Resolves once no run is active. On a virtual clock it moves time while
+   * runs wait on it (a buffer period, a retry's backoff), as
+   * `VirtualClock.whenIdle()` does; on a real clock it only waits.
+   */
+  async whenIdle(): Promise<void> {
     for (;;) {
       const worlds = [...this.#worlds];
       // Work on real I/O (tfc's webhooks) is not on virtual time: let it land
@@ -129,7 +133,7 @@ export class FakeControl {
         worlds.filter(([name]) => dialectOf(name).waitsOn === 'io').map(([, w]) => w.whenIdle()),
       );
       // Engines on a virtual clock are tracked by it; on a real one, wait for each.
-      if (this.clock instanceof VirtualClock) await this.clock.runUntilIdle();
+      if (this.clock instanceof VirtualClock) await this.clock.whenIdle();
       else
         await Promise.all(
           worlds
@@ -138,6 +142,11 @@ export class FakeControl {
         );
       if (worlds.every(([, world]) => world.isIdle())) return;
     }
+  }
+
+  /** @deprecated Use {@link whenIdle}, the one idle verb of the engine, the clock and the fake. */
+  waitForIdle(): Promise<void> {
+    return this.whenIdle();
   }
 
   /** The requests the fake received, oldest first. */

@@ -19,7 +19,7 @@ import { Hono } from 'hono';
 import { createCtsEngine } from '../../../api/cts/cts-engine.ts';
 import type { Clock } from '../../../engine/clock.ts';
 import { MemoryStore } from '../../../engine/store.ts';
-import type { SettleParticipant } from '../../../engine/virtual-clock.ts';
+import type { IdleParticipant } from '../../../engine/virtual-clock.ts';
 import type { FetchHandler } from '../../../node.ts';
 import { cancelElectionTimers, elect, releaseLock, scheduleElection } from './election.ts';
 import { CtsClusterError } from './errors.ts';
@@ -44,7 +44,7 @@ import type {
 } from './types.ts';
 
 interface ClockWithTracking extends Clock {
-  track?(participant: SettleParticipant): () => void;
+  track?(participant: IdleParticipant): () => void;
 }
 
 /**
