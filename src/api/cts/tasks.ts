@@ -27,7 +27,7 @@ import {
   taskNotFoundMessage,
   unsupportedPathMessage,
 } from './messages.ts';
-import { taskListJson, taskResponseJson } from './representation.ts';
+import { inspectResponseJson, taskListJson, taskResponseJson } from './representation.ts';
 import { validateTaskRequest, validateTaskUpdateRequest } from './request-validator.ts';
 import { jsonResponse, jsonTextResponse } from './responses.ts';
 import { ctsRunOutputOf } from './run-output.ts';
@@ -223,11 +223,14 @@ async function inspectNewTask(
   const shown = finalizeTask(request, { inspect: true });
   const task = shown.ok ? shown.config : finalized.config;
   if (!finalized.config.enabled) {
-    return jsonResponse(200, {
-      request_id: requestId,
-      run: { changes_present: false, plan: MESSAGE_INSPECT_DISABLED_PLAN },
-      task,
-    });
+    return jsonTextResponse(
+      200,
+      inspectResponseJson(
+        requestId,
+        { changes_present: false, plan: MESSAGE_INSPECT_DISABLED_PLAN },
+        task,
+      ),
+    );
   }
   const input = toEngineTask(finalized.config, {
     globalBufferPeriod: app.globalBufferPeriod,
@@ -237,11 +240,14 @@ async function inspectNewTask(
   if (execution.phase !== 'succeeded')
     return sendError(400, execution.failureMessage ?? '', requestId);
   const output = ctsRunOutputOf(execution.output);
-  return jsonResponse(200, {
-    request_id: requestId,
-    run: { changes_present: output.changesPresent, plan: output.plan },
-    task,
-  });
+  return jsonTextResponse(
+    200,
+    inspectResponseJson(
+      requestId,
+      { changes_present: output.changesPresent, plan: output.plan },
+      task,
+    ),
+  );
 }
 
 /**
