@@ -77,6 +77,19 @@ describe('map-typed task fields over a listening fake', () => {
     expect(inspected.text).not.toContain(SENT);
   });
 
+  it('a `__proto__` key is a key like any other in every map', async () => {
+    const map = '{"__proto__":"p","a":"1"}';
+    const body =
+      `{"task":{"name":"proto","module":"m","variables":${map},` +
+      `"condition":{"catalog_services":{"regexp":"api","node_meta":${map}}},` +
+      `"module_input":{"services":{"names":["db"],"cts_user_defined_meta":${map}}}}}`;
+    const created = await post('/v1/tasks', body);
+    expect(created.status, created.text).toBe(201);
+    expect(created.text).toContain(`"variables":${map}`);
+    expect(created.text).toContain(`"node_meta":${map}`);
+    expect(created.text).toContain(`"cts_user_defined_meta":${map}`);
+  });
+
   it('keys already in Go order and single keys come out as sent', async () => {
     const body =
       '{"task":{"name":"plain","module":"m","variables":{"a":"1","b":"2"},' +
