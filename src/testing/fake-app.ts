@@ -56,7 +56,7 @@ export interface FakeApp {
   readonly control: FakeControl;
 }
 
-/** chi's answer to a path no dialect serves. */
+/** A 404 in chi's words, for a path no dialect serves when none answers them all. */
 function notFound(): Response {
   return new Response('404 page not found\n', {
     status: 404,
@@ -92,6 +92,9 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     controlPrefix: `/_taskport/${name}`,
   }));
 
+  // Who answers what no dialect claims (cts, when served: its root router's CORS).
+  const fallback = served.find(({ dialect }) => dialect.answersUnclaimed === true);
+
   /**
    * Which app answers `path`, and under which journal label. The dialects'
    * apps are looked up per request: a reset (or a CTS failover) replaces them.
@@ -112,6 +115,9 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
       const label = dialect.claim(path, method);
       if (label !== undefined)
         return { handler: dialect.handler(control.fake(name)), dialect: label };
+    }
+    if (fallback !== undefined) {
+      return { handler: fallback.dialect.handler(control.fake(fallback.name)), dialect: 'none' };
     }
     return { handler: notFound, dialect: 'none' };
   };

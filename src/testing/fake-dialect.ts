@@ -84,6 +84,14 @@ export interface FakeDialect<Options, World extends FakeWorld, Seed = never> {
   claim(path: string, method: string): string | undefined;
   /** The handler of the requests it claims, in `world`. */
   handler(world: World): DialectFetch;
+  /**
+   * Whether its handler also answers the requests no dialect claims, labelled
+   * `'none'` in the journal: CTS's root router answers every path (any
+   * OPTIONS with 200, the rest with chi's 404, all with its CORS headers).
+   * The first served dialect that says so answers them; with none, the fake
+   * answers a plain 404.
+   */
+  readonly answersUnclaimed?: boolean;
   /** Builds a world on the fake's clock. */
   create(context: FakeDialectContext, options: Options): World;
   /** Creates what `input` lists through the public API's own validation; returns what was refused. */

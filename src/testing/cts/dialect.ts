@@ -30,6 +30,9 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
   waitsOn: 'clock',
   claim: (path) => (isUnder(path, '/v1') ? 'cts' : undefined),
   handler: (world) => world.app.fetch,
+  // `withCORS` is the root router's first middleware (`api/api.go`): paths
+  // outside /v1 get its headers, and OPTIONS its 200, as /v1 paths do.
+  answersUnclaimed: true,
   create({ clock, journal }, options) {
     const { cluster, globalBufferPeriod } = options;
     if (cluster === undefined) return createCtsFake(clock, options);
