@@ -12,6 +12,7 @@
  *   startup   bench/startup/startup.bench.ts
  *   prism     bench/http/prism.bench.ts   (Prism installed into $PRISM_DIR first when missing)
  *   soak      node --expose-gc --import tsx bench/soak/soak.bench.ts   (when the file exists)
+ *   hostile   bench/soak/hostile.bench.ts   (oversized and malformed bodies among normal traffic)
  *
  * Each bench still writes its own file (`engine-<date>.json`, `http-<date>.json`,
  * `soak-<date>.json`); the merged file holds one section per bench plus this
@@ -135,6 +136,7 @@ function steps(): StepDef[] {
       prepare: () =>
         existsSync(soakScript) ? undefined : 'bench/soak/soak.bench.ts does not exist',
     },
+    http('hostile', 'bench/soak/hostile.bench.ts'),
   ];
 }
 

@@ -568,6 +568,40 @@ function soakArea(section: Json): Area | undefined {
   };
 }
 
+/** The hostile soak (bench/soak/hostile.bench.ts): RSS flat within its tolerance. */
+function hostileArea(section: Json): Area | undefined {
+  const growth = num(section.rssGrowth);
+  const tolerance = num(section.rssTolerance);
+  const memory = obj(section.memory);
+  if (growth === undefined || tolerance === undefined || memory === undefined) return undefined;
+  const rss = (key: string): string => `${fmt(num(obj(memory[key])?.rssMiB) ?? Number.NaN)} MiB`;
+  const met = Math.abs(growth) <= tolerance;
+  const unexpected = Array.isArray(section.unexpected) ? section.unexpected.length : 0;
+  const verdicts: Verdict[] = [
+    {
+      target: `≤ ${fmt(tolerance * 100)} %`,
+      met,
+      by: `${met ? 'margin' : 'over by'} ${fmt(Math.abs(tolerance - Math.abs(growth)) * 100)} points`,
+    },
+    { target: '0', met: unexpected === 0, by: unexpected === 0 ? '' : `${unexpected} found` },
+  ];
+  const rows = [
+    [
+      'RSS after GC, journal full → end',
+      `${rss('before')} → ${rss('after')} (${fmt(growth * 100)} %)`,
+      verdicts[0]?.target ?? '',
+      met ? 'met' : '**missed**',
+      verdicts[0]?.by ?? '',
+    ],
+    ['unexpected statuses', String(unexpected), '0', unexpected === 0 ? 'met' : '**missed**', ''],
+  ];
+  return {
+    title: 'Hostile soak: refused bodies leave nothing behind (`hostile`)',
+    body: `${table(['measure', 'measured', 'allowed', 'met', 'by how much'], rows)}\n\n${fmt(num(section.requests) ?? Number.NaN)} requests, ${fmt(num(section.hostileRequests) ?? Number.NaN)} of them oversized, deep or mislabelled (${fmt(num(section.bodyMiBSent) ?? Number.NaN)} MiB of bodies).`,
+    verdicts,
+  };
+}
+
 /** The markdown between the README's markers. */
 export function renderSummary(merged: MergedResults, source: string): string {
   const s = merged.sections;
@@ -603,6 +637,7 @@ export function renderSummary(merged: MergedResults, source: string): string {
     { key: 'startup', area: section('startup') && startupArea(section('startup') as Json) },
     { key: 'runtimes', area: section('runtimes') && runtimesArea(section('runtimes') as Json) },
     { key: 'soak', area: section('soak') && soakArea(section('soak') as Json) },
+    { key: 'hostile', area: section('hostile') && hostileArea(section('hostile') as Json) },
   ];
   const steps = new Map<string, RunStep>();
   for (const step of merged.run?.steps ?? []) for (const key of step.sections) steps.set(key, step);

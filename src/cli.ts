@@ -11,6 +11,8 @@ import {
   bufferPeriodSettingsFromRequest,
   finalizeGlobalBufferPeriod,
 } from './api/cts/buffer-period.ts';
+import { isLoopbackHost } from './testing/control-guard.ts';
+import { exposedHostWarning } from './testing/control-messages.ts';
 import {
   CLUSTER_USAGE,
   clusterOptionsFromCli,
@@ -50,7 +52,14 @@ ${SERVES}
 
 Options:
   --port <n>         port to listen on (default 8558; 0 picks a free one)
-  --host <addr>      address to listen on (default 127.0.0.1)
+  --host <addr>      address to listen on (default 127.0.0.1; another address warns that
+                     the control API is then open to whoever reaches it)
+  --control-token <token>
+                     require this token on /_taskport/ requests, as Authorization: Bearer
+                     <token> or X-Taskport-Token: <token> (default: $TASKPORT_CONTROL_TOKEN)
+  --allowed-host <name>
+                     answer control requests with this Host name too (repeatable; '*' any):
+                     for a fake behind a proxy; loopback names are always allowed
   --config <file>    seed tasks from a CTS HCL config, HCL JSON, or a JSON array of tasks;
                      they run once, in order, before the server answers triggers (its
                      high_availability block starts a cluster: see --cluster-members)
@@ -68,6 +77,8 @@ async function serve(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string', default: '8558' },
       host: { type: 'string', default: '127.0.0.1' },
+      'control-token': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
       config: { type: 'string' },
       'virtual-clock': { type: 'boolean', default: false },
       enterprise: { type: 'boolean', default: false },
@@ -98,9 +109,12 @@ async function serve(argv: string[]): Promise<void> {
         );
   // A config with a high_availability block serves a cluster (see CLUSTER_USAGE).
   const cluster = clusterOptionsFromCli(values, port, config);
+  const allowedHosts = values['allowed-host'] ?? [];
   const server = await startFakeServer({
     port,
     host: values.host,
+    allowedHosts: allowedHosts.includes('*') ? true : allowedHosts,
+    controlToken: values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined),
     clock: values['virtual-clock'] ? 'virtual' : 'real',
     cts: {
       enterprise: values.enterprise,
@@ -132,6 +146,7 @@ async function serve(argv: string[]): Promise<void> {
     );
   }
   process.stdout.write(`taskport fake server listening on ${server.url}\n`);
+  if (!isLoopbackHost(values.host)) process.stderr.write(exposedHostWarning(values.host));
   if (cluster !== undefined) process.stdout.write(describeMembers(server.control.ctsCluster));
   const stop = (): void => {
     void server.close().then(() => process.exit(0));

@@ -13,20 +13,13 @@
  * Writes bench/results/soak-<YYYY-MM-DD>.json. See bench/soak/README.md.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { BENCH_DIR, machine, pinned, pinSelf, REPO_DIR, round, today } from '../http/harness.ts';
+import { BENCH_DIR, machine, pinSelf, round, today } from '../http/harness.ts';
 import { type AutocannonInstance, type AutocannonRequest, autocannon } from './autocannon.ts';
-import type {
-  ChildSample,
-  JournalProbe,
-  SoakChildMessage,
-  SoakParentMessage,
-} from './soak-child.ts';
+import { type SoakServer, startSoakServer } from './soak-server.ts';
 
 // ─── configuration ──────────────────────────────────────────────────────────
 
@@ -70,80 +63,7 @@ const MIB = 2 ** 20;
 const HEAP_TOLERANCE = { bytes: 2 * MIB, fraction: 0.05 };
 const RSS_TOLERANCE = { bytes: 16 * MIB, fraction: 0.1 };
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'soak-child.ts');
-
 // ─── the fake in a child process ────────────────────────────────────────────
-
-interface SoakServer {
-  readonly url: string;
-  readonly pid: number;
-  readonly child: ChildProcess;
-  sample(): Promise<ChildSample>;
-  journalProbe(): Promise<JournalProbe>;
-  snapshot(path: string): Promise<string>;
-  close(): Promise<void>;
-}
-
-async function startSoakServer(): Promise<SoakServer> {
-  const [command, args] = pinned(process.execPath, [
-    '--expose-gc',
-    ...CHILD_ARGS,
-    '--import',
-    'tsx',
-    CHILD,
-  ]);
-  const child = spawn(command, args, {
-    cwd: REPO_DIR,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const waiting: ((message: SoakChildMessage) => void)[] = [];
-  child.on('message', (message: SoakChildMessage) => waiting.shift()?.(message));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ask = <T extends SoakChildMessage['type']>(
-    message: SoakParentMessage,
-    expected: T,
-    timeoutMs = 120_000,
-  ): Promise<Extract<SoakChildMessage, { type: T }>> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`soak child: no answer to ${message.type}`)),
-        timeoutMs,
-      );
-      waiting.push((answer) => {
-        clearTimeout(timer);
-        if (answer.type === expected) resolve(answer as Extract<SoakChildMessage, { type: T }>);
-        else
-          reject(
-            new Error(
-              `soak child: ${message.type} → ${answer.type === 'failed' ? answer.message : answer.type}`,
-            ),
-          );
-      });
-      child.send(message);
-    });
-  const ready = await ask({ type: 'start' }, 'ready').catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
-  // taskset execs node, so the child's pid is the server's.
-  if (ready.pid !== child.pid)
-    console.warn(`note: the server's pid ${ready.pid} is not the child's ${child.pid}`);
-  return {
-    url: `http://127.0.0.1:${ready.port}`,
-    pid: ready.pid,
-    child,
-    sample: async () => (await ask({ type: 'sample' }, 'sample')).sample,
-    journalProbe: async () => (await ask({ type: 'journal-probe' }, 'journal-probe')).probe,
-    snapshot: async (path) => (await ask({ type: 'snapshot', path }, 'snapshot', 600_000)).path,
-    async close() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.send({ type: 'exit' } satisfies SoakParentMessage);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 /** VmRSS and VmHWM (peak RSS) of a process, bytes, from /proc/<pid>/status. */
 function procMemory(pid: number): { rssBytes: number; peakRssBytes: number } | undefined {
@@ -457,7 +377,7 @@ async function main(): Promise<void> {
       `${CONNECTIONS} connections, ${SEGMENTS} segments, ${BASELINE_TASKS} baseline tasks` +
       `${pinnedSelf ? ', server on core 0, autocannon on core 1' : ', not pinned'}${QUICK ? ' (quick: nothing written)' : ''}`,
   );
-  const server = await startSoakServer();
+  const server = await startSoakServer(CHILD_ARGS);
   const deadline = setTimeout(() => {
     console.error(`soak: aborted after ${DEADLINE_MS / 1000} s (BENCH_SOAK_DEADLINE_MS)`);
     current?.stop();

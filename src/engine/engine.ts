@@ -131,7 +131,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     close() {
       closing ??= (async () => {
         scheduler.close();
-        await runner.close(resolved.closeMode);
+        await runner.close(resolved.closeMode, resolved.drainTimeoutMs);
         await tasks.whenDeletionsSettled();
         untrack?.();
       })();

@@ -60,6 +60,7 @@ export class ExecutionRunner {
   readonly #queue: PQueue | undefined;
   readonly #active = new Map<string, Running>();
   readonly #inspections = new Set<Promise<Execution>>();
+  readonly #inspectionControllers = new Set<AbortController>();
   readonly #executions = new Map<string, Running | Execution>();
   readonly #historyByTask = new Map<string, string[]>();
   readonly #idleWaiters: (() => void)[] = [];
@@ -96,8 +97,10 @@ export class ExecutionRunner {
   inspect(task: Task, options: Omit<StartOptions, 'mode' | 'retry'>): Promise<Execution> {
     const running = this.#launch(task, { ...options, retry: null }, 'plan');
     this.#inspections.add(running.done);
+    this.#inspectionControllers.add(running.controller);
     void running.done.finally(() => {
       this.#inspections.delete(running.done);
+      this.#inspectionControllers.delete(running.controller);
       this.#notifyIdle();
     });
     return running.done;
@@ -193,15 +196,39 @@ export class ExecutionRunner {
     this.#historyByTask.delete(taskId);
   }
 
-  /** Stops every active execution (`abort`) or waits for them (`drain`). */
-  async close(mode: 'abort' | 'drain'): Promise<void> {
-    if (mode === 'abort') {
-      for (const running of this.#active.values()) this.stop(running.execution.id, 'engine closed');
-    }
-    await Promise.all([
+  /**
+   * Stops every active execution (`abort`) or waits for them (`drain`) for
+   * at most `drainTimeoutMs` of the clock, then stops the ones left.
+   */
+  async close(
+    mode: 'abort' | 'drain',
+    drainTimeoutMs: number = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
+    if (mode === 'abort') this.#stopAll('engine closed');
+    const drained = Promise.all([
       ...[...this.#active.values()].map((running) => running.done),
       ...this.#inspections,
     ]);
+    const timer =
+      mode === 'drain' && Number.isFinite(drainTimeoutMs) && !this.isIdle()
+        ? this.#deps.clock.setTimer(
+            () => this.#stopAll(`engine closed: drain timed out after ${drainTimeoutMs}ms`),
+            drainTimeoutMs,
+          )
+        : undefined;
+    try {
+      await drained;
+    } finally {
+      timer?.cancel();
+    }
+  }
+
+  /** Stops every active execution and inspection. */
+  #stopAll(reason: string): void {
+    for (const running of this.#active.values()) this.stop(running.execution.id, reason);
+    for (const controller of this.#inspectionControllers) {
+      controller.abort(new ExecutionStoppedError(reason));
+    }
   }
 
   #launch(task: Task, options: StartOptions, mode: ExecutionMode): Running {

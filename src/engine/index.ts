@@ -6,6 +6,8 @@
  * @module
  */
 
+export type { AdvanceOptions } from './advance-limit.ts';
+export { AdvanceLimitError, TIMERS_PER_YIELD } from './advance-limit.ts';
 export type { BufferWindow } from './buffer-period.ts';
 export { openWindow, snoozedFireAt } from './buffer-period.ts';
 export type { Clock, ClockTimer } from './clock.ts';
@@ -30,6 +32,7 @@ export { NOOP_EXECUTOR } from './executor.ts';
 export { healthFromCounts, healthOf } from './health.ts';
 export type { EngineOptions, ResolvedEngineOptions } from './options.ts';
 export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
   DEFAULT_EXECUTION_HISTORY_LIMIT,
   DEFAULT_HISTORY_LIMIT,
   resolveEngineOptions,

@@ -12,6 +12,8 @@ import { MemoryStore, type Store } from './store.ts';
 export const DEFAULT_HISTORY_LIMIT = 5;
 /** Finished executions kept per task for reads. */
 export const DEFAULT_EXECUTION_HISTORY_LIMIT = 50;
+/** How long `close()` in `drain` mode waits for running executions, ms of the engine's clock. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /** Options of `createEngine`. Every field is optional. */
 export interface EngineOptions {
@@ -69,6 +71,14 @@ export interface EngineOptions {
    */
   readonly closeMode?: 'abort' | 'drain';
   /**
+   * With `closeMode: 'drain'`, how long `close()` waits for running
+   * executions (ms of the engine's clock: on a virtual clock, advance it);
+   * then it stops the ones left, as `abort` does, so an executor that never
+   * settles cannot keep `close()` waiting. `Infinity` waits for ever.
+   * @default 30_000
+   */
+  readonly drainTimeoutMs?: number;
+  /**
    * Take over the tasks already in `store` when the engine starts (another
    * process, or an earlier one, wrote them): their health from their stored
    * events, their cron schedules, and unfinished deletions.
@@ -100,6 +110,7 @@ export interface ResolvedEngineOptions {
   readonly executionHistoryLimit: number;
   readonly eventPolicy: EventPolicy;
   readonly closeMode: 'abort' | 'drain';
+  readonly drainTimeoutMs: number;
   readonly adoptStoredTasks: boolean;
   readonly createId: () => string;
   readonly random: () => number;
@@ -132,6 +143,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     executionHistoryLimit = DEFAULT_EXECUTION_HISTORY_LIMIT,
     eventPolicy = RECORD_EVERY_EXECUTION,
     closeMode = 'abort',
+    drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS,
     adoptStoredTasks = true,
     createId = () => crypto.randomUUID(),
     random = Math.random,
@@ -182,6 +194,12 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     closeMode === 'abort' || closeMode === 'drain',
     "'abort' or 'drain'",
   );
+  expect(
+    'drainTimeoutMs',
+    drainTimeoutMs,
+    typeof drainTimeoutMs === 'number' && drainTimeoutMs >= 0 && !Number.isNaN(drainTimeoutMs),
+    'a non-negative number of milliseconds or Infinity',
+  );
   expect('adoptStoredTasks', adoptStoredTasks, typeof adoptStoredTasks === 'boolean', 'a boolean');
   expect('createId', createId, typeof createId === 'function', 'a function');
   expect('random', random, typeof random === 'function', 'a function');
@@ -197,6 +215,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     executionHistoryLimit,
     eventPolicy,
     closeMode,
+    drainTimeoutMs,
     adoptStoredTasks,
     createId,
     random,

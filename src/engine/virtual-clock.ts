@@ -2,6 +2,12 @@
  * A clock whose time moves only when told to, for tests and the fake server.
  */
 
+import {
+  AdvanceLimitError,
+  type AdvanceOptions,
+  TIMERS_PER_YIELD,
+  validateMaxTimers,
+} from './advance-limit.ts';
 import type { Clock, ClockTimer } from './clock.ts';
 import { type HeapEntry, MinHeap } from './min-heap.ts';
 
@@ -127,15 +133,19 @@ export class VirtualClock implements Clock {
 
   /**
    * Moves time forward by `ms`, running every timer that falls due on the
-   * way, in order, each at its own time.
+   * way, in order, each at its own time. It yields to the event loop every
+   * {@link TIMERS_PER_YIELD} timers. With `maxTimers` or `signal` it can stop
+   * early: the clock then stands at the last timer that fired, the rest wait.
    */
-  async advance(ms: number): Promise<void> {
+  async advance(ms: number, options: AdvanceOptions = {}): Promise<void> {
     if (!(Number.isFinite(ms) && ms >= 0)) {
       throw new TypeError(
         `Expected \`ms\` to be a non-negative finite number, got ${String(ms)} (${typeof ms})`,
       );
     }
-    await this.#runDueUntil(this.#nowMs + ms);
+    const maxTimers = validateMaxTimers(options.maxTimers);
+    options.signal?.throwIfAborted();
+    await this.#runDueUntil(this.#nowMs + ms, maxTimers, options.signal);
   }
 
   /** Moves time forward to `timeMs` (epoch ms), as {@link advance} does. */
@@ -176,15 +186,25 @@ export class VirtualClock implements Clock {
     return this.whenIdle(options);
   }
 
-  async #runDueUntil(targetMs: number): Promise<void> {
+  async #runDueUntil(
+    targetMs: number,
+    maxTimers = Number.POSITIVE_INFINITY,
+    signal?: AbortSignal,
+  ): Promise<void> {
     await flushMicrotasks();
+    let fired = 0;
     for (;;) {
       const next = this.#timers.peek();
       if (next === undefined || next.keyMs > targetMs) break;
+      if (fired >= maxTimers) throw new AdvanceLimitError(maxTimers, this.#nowMs, targetMs);
       this.#timers.pop();
       if (next.keyMs > this.#nowMs) this.#nowMs = next.keyMs;
       next.callback();
+      fired++;
       await flushMicrotasks();
+      // Let I/O in now and then: a long advance must not starve the process.
+      if (fired % TIMERS_PER_YIELD === 0) await macrotaskYield();
+      if (signal?.aborted) throw signal.reason;
     }
     if (targetMs > this.#nowMs) this.#nowMs = targetMs;
   }

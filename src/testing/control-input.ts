@@ -12,6 +12,13 @@ export const CONTROL_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** A control request that cannot be carried out as sent. */
 export class ControlInputError extends Error {
   override readonly name = 'ControlInputError';
+  /** The HTTP status the control API answers it with. @default 400 */
+  readonly status: 400 | 401 | 403 | 409 | 413 | 415 | 422;
+
+  constructor(message: string, status: ControlInputError['status'] = 400) {
+    super(message);
+    this.status = status;
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
 
 import { type Context, Hono } from 'hono';
 import type { FakeControl, SeedInput } from './control.ts';
+import { controlErrorResponse, rethrowAsError } from './control-errors.ts';
 import { ControlInputError, jsonBody } from './control-input.ts';
 import { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
 
@@ -38,7 +39,9 @@ export function controlRoutes(control: FakeControl): Hono {
     }),
   );
   routes.post('/clock/advance', async (c) => {
-    await control.advance(expectNumber(await jsonBody(c), 'ms'));
+    const ms = expectNumber(await jsonBody(c), 'ms');
+    // The request's signal aborts when its client goes away: stop advancing then.
+    await control.advance(ms, { signal: c.req.raw.signal }).catch(rethrowAsError);
     return c.json({ now: new Date(control.now()).toISOString(), nowMs: control.now() });
   });
   const whenIdle = async (c: Context): Promise<Response> => {
@@ -75,9 +78,6 @@ export function controlRoutes(control: FakeControl): Hono {
   routes.all('*', (c) =>
     c.json({ error: `taskport: no control route ${c.req.method} ${c.req.path}` }, 404),
   );
-  routes.onError((error, c) => {
-    const status = error instanceof ControlInputError || error instanceof TypeError ? 400 : 500;
-    return c.json({ error: error.message }, status);
-  });
+  routes.onError(controlErrorResponse);
   return routes;
 }

@@ -9,8 +9,11 @@
  * for {@link FakeControl.fake}.
  */
 
+import { type AdvanceOptions, validateMaxTimers } from '../engine/advance-limit.ts';
 import type { Clock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
+import { ControlInputError } from './control-input.ts';
+import { needsVirtualClockMessage } from './control-messages.ts';
 import type { CtsCluster } from './cts/cluster/cluster.ts';
 import type { CtsControl } from './cts/control.ts';
 import { type CtsFake, clusterOf } from './cts/cts-fake.ts';
@@ -39,7 +42,17 @@ export interface FakeControlOptions extends DialectOptionsMap {
   readonly clock: Clock;
   readonly dialects: readonly DialectName[];
   readonly journalLimit?: number;
+  readonly journalMaxBytes?: number;
+  /** Timers one `advance` may fire. @default {@link DEFAULT_ADVANCE_MAX_TIMERS} */
+  readonly advanceMaxTimers?: number;
 }
+
+/**
+ * Timers one `advance` fires at most (about ten seconds of a busy schedule);
+ * past it, advance stops with an `AdvanceLimitError`, the clock at the last
+ * timer that fired.
+ */
+export const DEFAULT_ADVANCE_MAX_TIMERS = 100_000;
 
 /** The dialect's world, or an error saying how to start a fake that serves it. */
 function served<T>(dialect: DialectName, fake: T | undefined): T {
@@ -61,14 +74,18 @@ export class FakeControl {
   readonly journal: Journal;
   readonly dialects: readonly DialectName[];
   readonly #options: FakeControlOptions;
+  readonly #advanceMaxTimers: number;
   /** The served dialects' worlds, in registry order. */
   readonly #worlds = new Map<DialectName, FakeWorld>();
 
   constructor(options: FakeControlOptions) {
     this.clock = options.clock;
     this.dialects = options.dialects;
-    this.journal = new Journal(options.journalLimit);
+    this.journal = new Journal(options.journalLimit, options.journalMaxBytes);
     this.#options = options;
+    this.#advanceMaxTimers = validateMaxTimers(
+      options.advanceMaxTimers ?? DEFAULT_ADVANCE_MAX_TIMERS,
+    );
     for (const name of ALL_DIALECTS) {
       if (this.dialects.includes(name)) this.#worlds.set(name, this.#create(name));
     }
@@ -114,9 +131,16 @@ export class FakeControl {
     return this.clock.now();
   }
 
-  /** Moves virtual time forward, running what falls due. Throws on a real clock. */
-  async advance(ms: number): Promise<void> {
-    await this.#virtualClock('advance').advance(ms);
+  /**
+   * Moves virtual time forward, running what falls due. Throws on a real
+   * clock, and stops early (the clock at the last timer fired) after
+   * `advanceMaxTimers` timers or when `options.signal` aborts.
+   */
+  async advance(ms: number, options: AdvanceOptions = {}): Promise<void> {
+    await this.#virtualClock('advance').advance(ms, {
+      maxTimers: this.#advanceMaxTimers,
+      ...options,
+    });
   }
 
   /**
@@ -216,9 +240,7 @@ export class FakeControl {
 
   #virtualClock(operation: string): VirtualClock {
     if (!(this.clock instanceof VirtualClock)) {
-      throw new Error(
-        `taskport: ${operation}() needs a virtual clock; start the fake server with clock: 'virtual' (or --virtual-clock).`,
-      );
+      throw new ControlInputError(needsVirtualClockMessage(operation), 409);
     }
     return this.clock;
   }

@@ -11,6 +11,7 @@ import type { Clock } from '../engine/clock.ts';
 import { createRealClock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
 import { FakeControl } from './control.ts';
+import { ControlGuard, type ControlGuardOptions, refusalResponse } from './control-guard.ts';
 import { controlRoutes } from './control-routes.ts';
 import {
   ALL_DIALECTS,
@@ -28,7 +29,7 @@ import { isUnder, mountedAt } from './mount.ts';
  * cluster), `tfc` (`TfcFakeOptions`: its knobs, its base URL), `ona`
  * (`OnaFakeOptions`: executor, policies, auth).
  */
-export interface FakeAppOptions extends DialectOptionsMap {
+export interface FakeAppOptions extends DialectOptionsMap, ControlGuardOptions {
   /** @default every dialect */
   readonly dialects?: readonly DialectName[];
   /**
@@ -39,6 +40,19 @@ export interface FakeAppOptions extends DialectOptionsMap {
   readonly clock?: 'real' | 'virtual' | Clock;
   /** Requests kept in the journal. @default 10 000 */
   readonly journalLimit?: number;
+  /**
+   * Bytes the journal keeps, counted as each entry's strings (bodies cut at
+   * 64 KiB of UTF-8) plus a fixed overhead; the oldest entries are evicted
+   * to stay under it.
+   * @default 16 MiB (`DEFAULT_JOURNAL_MAX_BYTES`)
+   */
+  readonly journalMaxBytes?: number;
+  /**
+   * Timers one `advance` (or `POST /_taskport/clock/advance`) may fire; past
+   * it, advance stops at the last timer fired and the route answers 422.
+   * @default 100 000 (`DEFAULT_ADVANCE_MAX_TIMERS`)
+   */
+  readonly advanceMaxTimers?: number;
 }
 
 /** A web-standard request handler, as Bun, Deno and `taskport/node` serve one. */
@@ -54,6 +68,12 @@ export interface FakeApp {
   /** Answers one request: the fastest way to serve the fake. */
   readonly fetch: FakeFetch;
   readonly control: FakeControl;
+  /**
+   * Who may use the control API (Host, Origin, token, media type). A server
+   * that serves {@link FakeApp.fetch} itself calls `listeningOn(host, port)`
+   * so that loopback names must come with its port.
+   */
+  readonly controlGuard: ControlGuard;
 }
 
 /** A 404 in chi's words, for a path no dialect serves when none answers them all. */
@@ -85,6 +105,7 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
   const dialects = options.dialects ?? ALL_DIALECTS;
   const control = new FakeControl({ ...options, clock: clockOf(options.clock), dialects });
   const controlApp = new Hono().route('/_taskport', controlRoutes(control));
+  const controlGuard = new ControlGuard(options);
   // The served dialects, in registry order: the order they are asked to claim a request.
   const served = ALL_DIALECTS.filter((name) => dialects.includes(name)).map((name) => ({
     name,
@@ -127,7 +148,9 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     const { method, url } = request;
     const { path, hasQuery } = splitUrl(url);
     const { handler, dialect } = route(path, method);
-    const response = await handler(request, env);
+    // Only the control API is guarded: the dialects' clients send any Host.
+    const refusal = dialect === 'control' ? controlGuard.check(request, path) : undefined;
+    const response = refusal === undefined ? await handler(request, env) : refusalResponse(refusal);
     control.journal.record({
       method,
       path,
@@ -147,5 +170,5 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
 
   const app = new Hono();
   app.all('*', (c) => fetch(c.req.raw, c.env));
-  return { app, fetch, control };
+  return { app, fetch, control, controlGuard };
 }

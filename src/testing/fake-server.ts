@@ -36,11 +36,12 @@ export interface FakeServer extends AsyncDisposable {
  * await fake.control.advance(5_000); // the buffer period elapses; the task runs
  */
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
-  const { fetch, control } = createFakeApp(options);
+  const { fetch, control, controlGuard } = createFakeApp(options);
   // Loaded on demand, so that Bun and Deno can import `taskport/testing` for
   // `createFakeApp` without loading @hono/node-server.
   const { listen } = await import('../node.ts');
   const server = await listen({ fetch }, { host: options.host, port: options.port });
+  controlGuard.listeningOn(options.host ?? '127.0.0.1', server.port);
   // Worlds with ports of their own (each member of a simulated CTS cluster) open them now.
   await control.listenWorlds(listen, { host: options.host }).catch(async (error) => {
     await server.close();

@@ -7,7 +7,7 @@
  */
 
 export type { FakeControlOptions, SeedInput } from './control.ts';
-export { FakeControl } from './control.ts';
+export { DEFAULT_ADVANCE_MAX_TIMERS, FakeControl } from './control.ts';
 export { CtsCluster } from './cts/cluster/cluster.ts';
 export { CtsClusterError } from './cts/cluster/errors.ts';
 export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
@@ -46,6 +46,7 @@ export type {
 export type { FakeServer, FakeServerOptions } from './fake-server.ts';
 export { startFakeServer } from './fake-server.ts';
 export type { JournalEntry, JournalFilter } from './journal.ts';
+export { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JOURNAL_BODY_LIMIT } from './journal.ts';
 export type { FiredTrigger, OnaControl } from './ona/control.ts';
 export type { OnaFake, OnaFakeOptions } from './ona/ona-fake.ts';
 export { createOnaFake } from './ona/ona-fake.ts';

@@ -3,7 +3,9 @@
  * so a test can assert what its client sent.
  */
 
-/** Bodies longer than this many bytes are cut in the journal. */
+import { JOURNAL_ENTRY_OVERHEAD_BYTES, retainedCopy, retainedQuery } from './journal-budget.ts';
+
+/** Bodies longer than this many bytes (of UTF-8) are cut in the journal. */
 export const JOURNAL_BODY_LIMIT = 64 * 1024;
 
 /** One received request. */
@@ -33,34 +35,70 @@ export interface JournalFilter {
   readonly dialect?: string;
 }
 
-/** Bounded, newest last: a ring of `limit` entries, the oldest overwritten. */
+/** Entries the journal keeps by default. */
+export const DEFAULT_JOURNAL_LIMIT = 10_000;
+
+/** Bytes the journal keeps by default (see {@link Journal}). */
+export const DEFAULT_JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Bounded, newest last: at most `limit` entries and `maxBytes` bytes, the
+ * oldest evicted first. Each entry's strings are copied when recorded, cut
+ * at {@link JOURNAL_BODY_LIMIT} bytes of UTF-8 for the body, so an entry
+ * holds no more than it counts (its strings plus
+ * {@link JOURNAL_ENTRY_OVERHEAD_BYTES}); an entry larger than `maxBytes`
+ * alone is not kept.
+ */
 export class Journal {
-  readonly #ring: JournalEntry[] = [];
+  /** A ring: `#size` entries from `#oldest`, wrapping at `#limit`. */
+  readonly #ring: (JournalEntry | undefined)[] = [];
+  readonly #bytesOf: number[] = [];
   readonly #limit: number;
-  /** Where the oldest entry is once the ring is full. */
+  readonly #maxBytes: number;
   #oldest = 0;
+  #size = 0;
+  #bytes = 0;
   #seq = 0;
 
-  constructor(limit = 10_000) {
+  constructor(limit = DEFAULT_JOURNAL_LIMIT, maxBytes = DEFAULT_JOURNAL_MAX_BYTES) {
     this.#limit = limit;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** The bytes the kept entries hold, as counted (see {@link Journal}). */
+  get retainedBytes(): number {
+    return this.#bytes;
   }
 
   record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const stored = { ...entry, seq: ++this.#seq };
-    if (this.#ring.length < this.#limit) {
-      this.#ring.push(stored);
-    } else if (this.#limit > 0) {
-      this.#ring[this.#oldest] = stored;
-      this.#oldest = (this.#oldest + 1) % this.#limit;
+    const body = retainedCopy(entry.body, JOURNAL_BODY_LIMIT);
+    const path = retainedCopy(entry.path, Number.POSITIVE_INFINITY);
+    const query = retainedQuery(entry.query);
+    const stored: JournalEntry = {
+      ...entry,
+      path: path.text,
+      query: query.query,
+      body: body.text,
+      seq: ++this.#seq,
+    };
+    const bytes = JOURNAL_ENTRY_OVERHEAD_BYTES + body.bytes + path.bytes + query.bytes;
+    if (this.#limit <= 0 || bytes > this.#maxBytes) return stored;
+    while (this.#size > 0 && (this.#size >= this.#limit || this.#bytes + bytes > this.#maxBytes)) {
+      this.#evictOldest();
     }
+    const slot = (this.#oldest + this.#size) % this.#limit;
+    this.#ring[slot] = stored;
+    this.#bytesOf[slot] = bytes;
+    this.#size++;
+    this.#bytes += bytes;
     return stored;
   }
 
   calls(filter: JournalFilter = {}): JournalEntry[] {
-    const inOrder =
-      this.#oldest === 0
-        ? this.#ring
-        : [...this.#ring.slice(this.#oldest), ...this.#ring.slice(0, this.#oldest)];
+    const inOrder: JournalEntry[] = [];
+    for (let i = 0; i < this.#size; i++) {
+      inOrder.push(this.#ring[(this.#oldest + i) % this.#limit] as JournalEntry);
+    }
     return inOrder.filter(
       (entry) =>
         (filter.method === undefined || entry.method === filter.method.toUpperCase()) &&
@@ -75,7 +113,19 @@ export class Journal {
 
   clear(): void {
     this.#ring.length = 0;
+    this.#bytesOf.length = 0;
     this.#oldest = 0;
+    this.#size = 0;
+    this.#bytes = 0;
+  }
+
+  #evictOldest(): void {
+    const slot = this.#oldest;
+    this.#bytes -= this.#bytesOf[slot] ?? 0;
+    // Let the entry go now, not when its slot is written again.
+    this.#ring[slot] = undefined;
+    this.#oldest = (slot + 1) % this.#limit;
+    this.#size--;
   }
 }
 

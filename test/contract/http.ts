@@ -26,6 +26,10 @@ export interface HttpOptions {
    * @default 'application/json' for string bodies
    */
   readonly contentType?: string | null;
+  /** Aborts the request (the server sees its client go away). */
+  readonly signal?: AbortSignal;
+  /** More request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Sends one request to `base + path`. */
@@ -35,7 +39,7 @@ export async function http(
   path: string,
   options: HttpOptions = {},
 ): Promise<HttpResult> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   let body: BodyInit | undefined;
   if (options.body !== undefined) {
     if (options.contentType === null || typeof options.body !== 'string') {
@@ -50,7 +54,12 @@ export async function http(
       headers['content-type'] = options.contentType ?? 'application/json';
     }
   }
-  const response = await fetch(`${base}${path}`, { method, headers, body });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body,
+    signal: options.signal,
+  });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 

@@ -12,7 +12,8 @@ import {
   LEGACY_CONNECT_HTTP_STATUS,
   OnaError,
 } from './errors.ts';
-import { unmarshalMessage, zeroLengthMessage } from './messages.ts';
+import { nestsDeeperThan, PROTOJSON_RECURSION_LIMIT } from './json-depth.ts';
+import { MESSAGE_RECURSION_DEPTH, unmarshalMessage, zeroLengthMessage } from './messages.ts';
 import type { OnaApiOptions } from './options.ts';
 import { connectJsonTextResponse } from './responses.ts';
 import { isOnaMethod, ONA_METHODS, ONA_SERVICE_NAME, OnaService } from './service.ts';
@@ -86,6 +87,13 @@ async function bodyTextOf(
 function parseJson(method: OnaMethod, text: string): unknown {
   if (text.length === 0)
     throw new OnaError('invalid_argument', zeroLengthMessage(requestType(method)));
+  // protojson stops at its recursion limit, before it could see anything later.
+  if (nestsDeeperThan(text, PROTOJSON_RECURSION_LIMIT)) {
+    throw new OnaError(
+      'invalid_argument',
+      unmarshalMessage(requestType(method), MESSAGE_RECURSION_DEPTH),
+    );
+  }
   try {
     return JSON.parse(text);
   } catch {

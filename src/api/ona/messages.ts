@@ -39,6 +39,9 @@ export function unmarshalMessage(requestType: string, detail: string): string {
   return `unmarshal message: unmarshal into *v1.${requestType}: proto: ${detail}`;
 }
 
+/** protojson's text past its recursion limit (after `proto: `). */
+export const MESSAGE_RECURSION_DEPTH = 'exceeded max recursion depth';
+
 /** connect-go's text for an empty body. */
 export function zeroLengthMessage(requestType: string): string {
   return `unmarshal message: unmarshal into *v1.${requestType}: zero-length payload is not a valid JSON object`;

@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '../../engine/engine.ts';
 import type { Executor, StepContext } from '../../engine/executor.ts';
 import type { EngineOptions } from '../../engine/options.ts';
 import type { PlanDefinition } from '../../engine/types.ts';
+import { boundedStepOutput } from './step-output.ts';
 import type { TaskSpec } from './types.ts';
 
 /** What an {@link OnaStepExecutor} is told about one step. */
@@ -89,13 +90,15 @@ export function onaEngineExecutor(steps: OnaStepExecutor): Executor {
     },
     runStep(context: StepContext) {
       const payload = context.step.payload as OnaStepPayload;
-      return steps.runStep({
+      const output = steps.runStep({
         ...payload,
         executionId: context.task.id,
         signal: context.signal,
         clock: context.clock,
         attempt: context.attempt,
       });
+      // Kept with the execution: cut to the API's bounds now.
+      return Promise.resolve(output).then(boundedStepOutput);
     },
   };
   Object.defineProperty(executor, ONA_EXECUTOR, { value: true });

@@ -75,7 +75,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Too deep for JSON.stringify's stack: protojson names only the first token anyway.
+    return Array.isArray(value) ? '[' : '{';
+  }
 }
 
 function kindName(type: FieldDescriptor['type']): string {

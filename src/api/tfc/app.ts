@@ -63,7 +63,7 @@ export interface TfcApiOptions {
   readonly fetch?: typeof fetch;
 }
 
-const CALLBACK_PATH = /\/api\/v2\/task-results\/[^/]+\/callback$/;
+const CALLBACK_PATH = /^\/api\/v2\/task-results\/[^/]+\/callback$/;
 
 /**
  * Creates the run tasks API. Mount it at the root: it serves `/api/v2/…` and
@@ -96,8 +96,10 @@ export function tfcApi(options: TfcApiOptions): Hono<TfcEnv> {
       state.rateLimitedRequests--;
       throw new TfcError('rate-limited');
     }
-    const path = c.req.path;
-    if (path.endsWith('/api/v2/ping') || CALLBACK_PATH.test(path)) {
+    // The path from the first `/api/v2/` on (the app may be mounted under a
+    // prefix): only ping and a result's callback itself go without a token.
+    const path = c.req.path.slice(c.req.path.indexOf('/api/v2/'));
+    if (path === '/api/v2/ping' || CALLBACK_PATH.test(path)) {
       await next();
       return;
     }

@@ -76,6 +76,13 @@ export class ConsulCatalog extends EventEmitter<ConsulCatalogEvents> {
     if (typeof registration?.name !== 'string' || registration.name.length === 0) {
       throw new TypeError('Expected `name` to be a non-empty string');
     }
+    const port = registration.port ?? 0;
+    // Consul stores a port as a Go int; a JSON 1e400 is Infinity here.
+    if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+      throw new TypeError(
+        `Expected \`port\` to be an integer from 0 to 65535, got ${typeof port === 'string' ? JSON.stringify(port) : String(port)} (${typeof port})`,
+      );
+    }
     const status = registration.status ?? 'passing';
     if (!HEALTH_STATUSES.includes(status)) {
       throw new TypeError(
@@ -86,7 +93,7 @@ export class ConsulCatalog extends EventEmitter<ConsulCatalogEvents> {
       id: registration.id ?? registration.name,
       name: registration.name,
       address: registration.address ?? '127.0.0.1',
-      port: registration.port ?? 0,
+      port,
       tags: [...(registration.tags ?? [])],
       meta: { ...registration.meta },
       node: registration.node ?? 'node-1',

@@ -4,6 +4,7 @@
  */
 
 import { Hono } from 'hono';
+import { controlErrorResponse } from '../control-errors.ts';
 import { ControlInputError, jsonBody, textBody } from '../control-input.ts';
 import type { CtsCluster } from './cluster/cluster.ts';
 import { clusterRoutes } from './cluster/routes.ts';
@@ -82,9 +83,7 @@ export function ctsControlRoutes(control: () => CtsControl, cluster: () => CtsCl
   routes.all('*', (c) =>
     c.json({ error: `taskport: no control route ${c.req.method} ${c.req.path}` }, 404),
   );
-  routes.onError((error, c) => {
-    const status = error instanceof ControlInputError || error instanceof TypeError ? 400 : 500;
-    return c.json({ error: error.message }, status);
-  });
+  // The root routes' error answer: these routes were theirs once, and answer alike.
+  routes.onError(controlErrorResponse);
   return routes;
 }

@@ -1,0 +1,66 @@
+/**
+ * `close()` in `drain` mode gives up after `drainTimeoutMs` (issue #14, item
+ * 5): an executor that never settles used to keep it waiting for ever.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.ts';
+import type { Executor } from '../../src/engine/executor.ts';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from '../../src/engine/options.ts';
+import { VirtualClock } from '../../src/engine/virtual-clock.ts';
+
+/** Steps that never resolve nor reject, whatever their signal says. */
+const NEVER: Executor = { runStep: () => new Promise<never>(() => {}) };
+
+describe('closeMode drain with a drain timeout', () => {
+  it('waits drainTimeoutMs of the clock, then stops what still runs', async () => {
+    const clock = new VirtualClock({ startMs: 0 });
+    const engine = createEngine({ clock, executor: NEVER, closeMode: 'drain' });
+    engine.tasks.create({ id: 't', name: 't' });
+    const execution = engine.scheduler.runNow('t');
+    let closed = false;
+    const closing = engine.close().then(() => {
+      closed = true;
+    });
+    await clock.advance(DEFAULT_DRAIN_TIMEOUT_MS - 1);
+    expect(closed).toBe(false);
+    expect(execution.phase).toBe('running');
+    await clock.advance(1);
+    await closing;
+    expect(execution.phase).toBe('stopped');
+    expect(execution.steps[0]?.failureMessage).toBe('engine closed: drain timed out after 30000ms');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('an inspection that never settles is stopped too', async () => {
+    const clock = new VirtualClock({ startMs: 0 });
+    const engine = createEngine({ clock, executor: NEVER, closeMode: 'drain', drainTimeoutMs: 10 });
+    engine.tasks.create({ id: 't', name: 't' });
+    const inspection = engine.inspect('t');
+    const closing = engine.close();
+    await clock.advance(10);
+    await closing;
+    expect((await inspection).phase).toBe('stopped');
+  });
+
+  it('drainTimeoutMs: Infinity waits for ever; the timer is not even set', async () => {
+    const clock = new VirtualClock({ startMs: 0 });
+    const engine = createEngine({
+      clock,
+      executor: NEVER,
+      closeMode: 'drain',
+      drainTimeoutMs: Number.POSITIVE_INFINITY,
+    });
+    engine.tasks.create({ id: 't', name: 't' });
+    engine.scheduler.runNow('t');
+    void engine.close();
+    await clock.advance(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('refuses a drain timeout that is not a duration', () => {
+    expect(() => createEngine({ drainTimeoutMs: -1 })).toThrow(
+      'Expected `drainTimeoutMs` to be a non-negative number of milliseconds or Infinity, got -1 (number)',
+    );
+  });
+});
