@@ -28,7 +28,7 @@ test('a CTS task runs once the catalog changes and its buffer period passes', as
 
   fake.control.cts.registerService({ name: 'api', address: '10.0.0.7', port: 8080 });
   await fake.control.advance(5_000); // CTS's default buffer period
-  await fake.control.waitForIdle();
+  await fake.control.whenIdle();
 
   const response = await fetch(`${fake.url}/v1/status/tasks/web?include=events`);
   const status = (await response.json()) as Record<string, TaskStatus>;

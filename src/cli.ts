@@ -18,13 +18,37 @@ import {
   clusterOptionsFromCli,
   describeMembers,
 } from './testing/cts/cluster/cli.ts';
+import { ALL_DIALECTS, FAKE_DIALECTS } from './testing/dialects.ts';
 import { startFakeServer } from './testing/fake-server.ts';
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** Greedy word wrap at `width` columns, the width of the usage text. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+// The dialects come from the fake's registry, so a new one appears here by itself.
+const SERVES = wrap(
+  `Serves the fake ${listed(ALL_DIALECTS.map((name) => FAKE_DIALECTS[name].title))} APIs, and the control API under /_taskport/.`,
+  84,
+);
 
 const USAGE = `Usage: taskport serve [options]
 
-Serves the fake Consul-Terraform-Sync (/v1), Terraform Cloud run tasks (/api/v2) and
-Ona automation (/api/gitpod.v1.EnvironmentAutomationService) APIs, and the control
-API under /_taskport/.
+${SERVES}
 
 Options:
   --port <n>         port to listen on (default 8558; 0 picks a free one)

@@ -416,7 +416,7 @@ async function engineVirtualRun(work: Workload): Promise<RunSample> {
   if (ledger.finished !== 0) throw new Error('engine (virtual): a run fired during the burst');
   const fireStartedAt = performance.now();
   await clock.advance(VIRTUAL_PERIOD.maxMs);
-  await clock.runUntilIdle();
+  await clock.whenIdle();
   const fireMs = performance.now() - fireStartedAt;
   ledger.verify('engine (virtual clock)');
   await engine.close();

@@ -83,7 +83,7 @@ async function collect(): Promise<void> {
 
 async function settle(): Promise<void> {
   const { control } = running();
-  await control.waitForIdle();
+  await control.whenIdle();
   await control.ctsFake.engine.tasks.whenDeletionsSettled();
   await turn();
 }

@@ -13,9 +13,21 @@ export interface BufferWindow {
   deadlineMs: number;
 }
 
-/** The window the first change of a burst opens: fire `min` from now, never later than `max` from now. */
-export function openWindow(period: BufferPeriod, nowMs: number): BufferWindow {
-  return { fireAtMs: nowMs + period.minMs, deadlineMs: nowMs + period.maxMs };
+/**
+ * The window the first change of a burst opens: fire `min` from now, never
+ * later than `max` from now. Written into `window` when one is given (the
+ * scheduler passes its per-task record, which is both period and window, so
+ * a change allocates nothing), else into a new object.
+ */
+export function openWindow<W extends BufferWindow = BufferWindow>(
+  period: BufferPeriod,
+  nowMs: number,
+  window?: W,
+): W {
+  const target = window ?? ({ fireAtMs: 0, deadlineMs: 0 } as W);
+  target.fireAtMs = nowMs + period.minMs;
+  target.deadlineMs = nowMs + period.maxMs;
+  return target;
 }
 
 /**

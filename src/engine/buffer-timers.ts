@@ -9,7 +9,7 @@
  * and allocates nothing; 100 000 pending tasks cost one timer.
  */
 
-import { snoozedFireAt } from './buffer-period.ts';
+import { openWindow, snoozedFireAt } from './buffer-period.ts';
 import type { Clock, ClockTimer } from './clock.ts';
 import { type HeapEntry, MinHeap } from './min-heap.ts';
 
@@ -65,8 +65,7 @@ export class BufferTimers<T extends BufferEntry> {
       entry.fireAtMs = snoozedFireAt(entry, entry, nowMs);
       return;
     }
-    entry.fireAtMs = nowMs + entry.minMs;
-    entry.deadlineMs = nowMs + entry.maxMs;
+    openWindow(entry, nowMs, entry);
     entry.keyMs = entry.fireAtMs;
     entry.seq = this.#seq++;
     this.#heap.push(entry);

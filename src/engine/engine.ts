@@ -29,7 +29,7 @@ import type {
   TaskPatch,
   TriggerInfo,
 } from './types.ts';
-import type { SettleParticipant } from './virtual-clock.ts';
+import type { IdleParticipant } from './virtual-clock.ts';
 
 /** Options of {@link Engine.inspect}. */
 export interface InspectOptions {
@@ -139,7 +139,7 @@ export interface Engine extends AsyncDisposable {
 }
 
 interface ClockWithTracking extends Clock {
-  track?(participant: SettleParticipant): () => void;
+  track?(participant: IdleParticipant): () => void;
 }
 
 const SETTLED = Promise.resolve();

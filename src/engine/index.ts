@@ -75,8 +75,10 @@ export type {
   TriggerKind,
 } from './types.ts';
 export type {
+  IdleParticipant,
   RunUntilIdleOptions,
   SettleParticipant,
   VirtualClockOptions,
+  WhenIdleOptions,
 } from './virtual-clock.ts';
 export { DEFAULT_VIRTUAL_START_MS, VirtualClock } from './virtual-clock.ts';

@@ -90,7 +90,7 @@ export interface EngineOptions {
    */
   readonly executionTimeoutMs?: number;
   /**
-   * How failed runs are retried. Use `CTS_RETRY_POLICY` for CTS's 1 try + 2 retries.
+   * How failed runs are retried. `CTS_RETRY_POLICY` of `taskport/cts` is CTS's 1 try + 2 retries.
    * @default undefined (no retries)
    */
   readonly retry?: RetryPolicy;

@@ -22,9 +22,12 @@ export interface RetryPolicy {
 }
 
 /**
- * CTS's retry of runs from its monitor loop (`controller/condition_monitor.go`,
- * `retry.go`): one try and two retries, waiting 2^n s plus up to 50 % jitter,
- * capped at 15 minutes; manual and once-mode runs are not retried.
+ * CTS's retry of runs (one try and two retries, 2^n s plus up to 50 %
+ * jitter, capped at 15 minutes, trigger runs only).
+ *
+ * @deprecated Import `CTS_RETRY_POLICY` from `taskport/cts`: a dialect's
+ * policy belongs to the dialect, and the engine knows no dialect. This copy
+ * (the engine may not import one) stays equal to it until it is removed.
  */
 export const CTS_RETRY_POLICY: RetryPolicy = Object.freeze({
   attempts: 3,

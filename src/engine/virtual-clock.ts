@@ -12,7 +12,7 @@ import type { Clock, ClockTimer } from './clock.ts';
 import { type HeapEntry, MinHeap } from './min-heap.ts';
 
 /** Something that has work in flight and can say when it has none (an engine). */
-export interface SettleParticipant {
+export interface IdleParticipant {
   /** True when it has no work in flight. */
   isIdle(): boolean;
   /** Resolves the next time it becomes idle. */
@@ -28,8 +28,14 @@ export interface VirtualClockOptions {
   readonly startMs?: number;
 }
 
-/** Options of {@link VirtualClock.runUntilIdle}. */
-export interface RunUntilIdleOptions {
+/**
+ * @deprecated Use {@link IdleParticipant}: the same interface, named with
+ * the one idle word.
+ */
+export type SettleParticipant = IdleParticipant;
+
+/** Options of {@link VirtualClock.whenIdle}. */
+export interface WhenIdleOptions {
   /**
    * How many times it may move time forward to the next timer while waiting,
    * before it gives up with an error (a cron that keeps a task busy forever).
@@ -48,7 +54,10 @@ export const DEFAULT_VIRTUAL_START_MS = Date.UTC(2026, 0, 1);
  */
 const MICROTASK_TURNS_PER_TIMER = 100;
 
-// Captured once so a user's fake timers cannot stop runUntilIdle from yielding.
+/** @deprecated Use {@link WhenIdleOptions}. */
+export type RunUntilIdleOptions = WhenIdleOptions;
+
+// Captured once so a user's fake timers cannot stop whenIdle from yielding.
 const realSetTimeout = globalThis.setTimeout;
 
 interface VirtualTimer extends HeapEntry {
@@ -65,19 +74,19 @@ function macrotaskYield(): Promise<void> {
 
 /**
  * A {@link Clock} driven by hand: `advance(ms)` runs the timers that fall due
- * in order, `runUntilIdle()` lets the engines attached to it finish their work.
+ * in order, `whenIdle()` lets the engines attached to it finish their work.
  *
  * @example
  * const clock = new VirtualClock();
  * const engine = createEngine({ clock, executor });
  * engine.scheduler.notifyChange('web', { instances: 3 });
  * await clock.advance(5_000); // the buffer period elapses, the run starts
- * await clock.runUntilIdle();  // the run finishes
+ * await clock.whenIdle();  // the run finishes
  */
 export class VirtualClock implements Clock {
   readonly controlsTime = true;
   readonly #timers = new MinHeap<VirtualTimer>();
-  readonly #participants = new Set<SettleParticipant>();
+  readonly #participants = new Set<IdleParticipant>();
   #nowMs: number;
   #seq = 0;
   #timerAdded: (() => void) | undefined;
@@ -114,10 +123,10 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Lets `participant` be waited for by {@link runUntilIdle}. Returns the
+   * Lets `participant` be waited for by {@link whenIdle}. Returns the
    * function that detaches it.
    */
-  track(participant: SettleParticipant): () => void {
+  track(participant: IdleParticipant): () => void {
     this.#participants.add(participant);
     return () => this.#participants.delete(participant);
   }
@@ -149,7 +158,7 @@ export class VirtualClock implements Clock {
    * While they are busy and a macrotask passes without them finishing, the
    * work can only be waiting on virtual time, so time jumps to the next timer.
    */
-  async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<void> {
+  async whenIdle(options: WhenIdleOptions = {}): Promise<void> {
     const maxTimerJumps = options.maxTimerJumps ?? 10_000;
     let jumps = 0;
     await this.#runDueUntil(this.#nowMs);
@@ -159,17 +168,22 @@ export class VirtualClock implements Clock {
       if (this.#allIdle()) return;
       const next = this.#timers.peek();
       if (next === undefined) {
-        await this.#waitForIdleOrTimer();
+        await this.#idleOrTimer();
         continue;
       }
       if (++jumps > maxTimerJumps) {
         throw new Error(
-          `taskport: runUntilIdle moved time ${maxTimerJumps} times and the engine is still busy; ` +
+          `taskport: whenIdle moved time ${maxTimerJumps} times and the engine is still busy; ` +
             'advance the clock explicitly, or raise maxTimerJumps.',
         );
       }
       await this.#runDueUntil(next.keyMs);
     }
+  }
+
+  /** @deprecated Use {@link whenIdle}, the one idle verb of the engine, the clock and the fake. */
+  runUntilIdle(options: WhenIdleOptions = {}): Promise<void> {
+    return this.whenIdle(options);
   }
 
   async #runDueUntil(
@@ -200,7 +214,7 @@ export class VirtualClock implements Clock {
     return true;
   }
 
-  #waitForIdleOrTimer(): Promise<void> {
+  #idleOrTimer(): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = (): void => {
         this.#timerAdded = undefined;

@@ -1,76 +1,46 @@
 /**
  * The fake server's control surface: what a test needs beyond the public
- * APIs — reset, seeding, scripted outcomes, the simulated Consul, time, and
+ * APIs — reset, seeding, scripted outcomes, the simulated worlds, time, and
  * the journal. The same operations are served as HTTP under `/_taskport/`.
+ *
+ * It knows the dialects only through the registry (`dialects.ts`): each
+ * served dialect has one world, built, waited for, reset and closed the
+ * same way. The per-dialect getters (`cts`, `tfcFake`, …) are shorthands
+ * for {@link FakeControl.fake}.
  */
 
-import type { TaskRequestTask } from '../api/cts/types.ts';
 import { type AdvanceOptions, validateMaxTimers } from '../engine/advance-limit.ts';
 import type { Clock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
 import { ControlInputError } from './control-input.ts';
 import { needsVirtualClockMessage } from './control-messages.ts';
-import { CtsCluster } from './cts/cluster/cluster.ts';
-import type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
-import { type CtsFake, type CtsFakeOptions, createCtsFake } from './cts/cts-fake.ts';
-import type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
-import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
+import type { CtsCluster } from './cts/cluster/cluster.ts';
+import type { CtsControl } from './cts/control.ts';
+import { type CtsFake, clusterOf } from './cts/cts-fake.ts';
 import {
-  createOnaFake,
-  type OnaControl,
-  type OnaFake,
-  type OnaFakeOptions,
-} from './ona/ona-fake.ts';
-import type { TfcControl } from './tfc/tfc-control.ts';
-import { createTfcFake, type TfcFake, type TfcFakeOptions } from './tfc/tfc-fake.ts';
+  ALL_DIALECTS,
+  type DialectName,
+  type DialectOptionsMap,
+  type DialectSeed,
+  type DialectWorld,
+  FAKE_DIALECTS,
+} from './dialects.ts';
+import type { AnyFakeDialect, FakeWorld, ListenFunction, SeedFailure } from './fake-dialect.ts';
+import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
+import type { OnaControl } from './ona/control.ts';
+import type { OnaFake } from './ona/ona-fake.ts';
+import type { TfcControl } from './tfc/control.ts';
+import type { TfcFake } from './tfc/tfc-fake.ts';
 
-/** The dialects the fake serves. */
-export type DialectName = 'cts' | 'tfc' | 'ona';
+/** What `seed` creates: each dialect's part, for the dialects that seed. */
+export type SeedInput = {
+  readonly [K in DialectName as [DialectSeed<K>] extends [never] ? never : K]?: DialectSeed<K>;
+};
 
-/** Every dialect the fake knows. */
-export const ALL_DIALECTS: readonly DialectName[] = ['cts', 'tfc', 'ona'];
-
-/** What `seed` creates. */
-export interface SeedInput {
-  readonly cts?: {
-    /** Tasks as the `task` object of `POST /v1/tasks`. */
-    readonly tasks: readonly TaskRequestTask[];
-    /** `now` runs each task once, in order, as CTS's once mode does at start-up. @default 'none' */
-    readonly run?: 'now' | 'none';
-  };
-}
-
-/** A seeded task that was refused, with the status and message CTS answered. */
-export interface SeedFailure {
-  readonly name: string;
-  readonly status: number;
-  readonly message: string;
-}
-
-/** The CTS part of the control surface. */
-export interface CtsControl {
-  registerService(registration: ServiceRegistration): ServiceInstance;
-  deregisterService(id: string, node?: string): boolean;
-  setHealth(id: string, status: HealthStatus, node?: string): ServiceInstance | undefined;
-  services(): ServiceInstance[];
-  putKey(key: string, value: string): void;
-  deleteKey(key: string, options?: { recurse?: boolean }): number;
-  keys(): Record<string, string>;
-  /** Queues outcomes for a task's next runs (inspects included). */
-  script(taskName: string, ...outcomes: ScriptedOutcome[]): void;
-  /** The outcome of runs nobody scripted. */
-  setDefaultOutcome(outcome: ScriptedOutcome): void;
-  /** Scripted outcomes not used yet, by task. */
-  pendingOutcomes(): Record<string, ScriptedOutcome[]>;
-}
-
-/** Options of {@link FakeControl}. */
-export interface FakeControlOptions {
+/** Options of {@link FakeControl}: each dialect's options under its name. */
+export interface FakeControlOptions extends DialectOptionsMap {
   readonly clock: Clock;
   readonly dialects: readonly DialectName[];
-  readonly cts?: CtsFakeOptions;
-  readonly tfc?: TfcFakeOptions;
-  readonly ona?: OnaFakeOptions;
   readonly journalLimit?: number;
   readonly journalMaxBytes?: number;
   /** Timers one `advance` may fire. @default {@link DEFAULT_ADVANCE_MAX_TIMERS} */
@@ -94,42 +64,41 @@ function served<T>(dialect: DialectName, fake: T | undefined): T {
   return fake;
 }
 
+function dialectOf(name: DialectName): AnyFakeDialect {
+  return FAKE_DIALECTS[name];
+}
+
 /** The control surface of one fake server. */
 export class FakeControl {
   readonly clock: Clock;
   readonly journal: Journal;
   readonly dialects: readonly DialectName[];
-  readonly #ctsOptions: CtsFakeOptions;
-  readonly #tfcOptions: TfcFakeOptions;
-  readonly #onaOptions: OnaFakeOptions;
+  readonly #options: FakeControlOptions;
   readonly #advanceMaxTimers: number;
-  #cts: CtsFake | undefined;
-  #ctsCluster: CtsCluster | undefined;
-  #tfc: TfcFake | undefined;
-  #ona: OnaFake | undefined;
+  /** The served dialects' worlds, in registry order. */
+  readonly #worlds = new Map<DialectName, FakeWorld>();
 
   constructor(options: FakeControlOptions) {
     this.clock = options.clock;
     this.dialects = options.dialects;
     this.journal = new Journal(options.journalLimit, options.journalMaxBytes);
-    this.#ctsOptions = options.cts ?? {};
-    this.#tfcOptions = options.tfc ?? {};
-    this.#onaOptions = options.ona ?? {};
+    this.#options = options;
     this.#advanceMaxTimers = validateMaxTimers(
       options.advanceMaxTimers ?? DEFAULT_ADVANCE_MAX_TIMERS,
     );
-    this.#cts = this.dialects.includes('cts') ? this.#newCtsFake() : undefined;
-    this.#tfc = this.dialects.includes('tfc')
-      ? createTfcFake(this.clock, this.#tfcOptions)
-      : undefined;
-    this.#ona = this.dialects.includes('ona')
-      ? createOnaFake(this.clock, this.#onaOptions)
-      : undefined;
+    for (const name of ALL_DIALECTS) {
+      if (this.dialects.includes(name)) this.#worlds.set(name, this.#create(name));
+    }
+  }
+
+  /** A served dialect's world; throws if the fake does not serve it. */
+  fake<K extends DialectName>(name: K): DialectWorld<K> {
+    return served(name, this.#worlds.get(name)) as DialectWorld<K>;
   }
 
   /** The simulated Ona automation service; throws if the fake does not serve `ona`. */
   get onaFake(): OnaFake {
-    return served('ona', this.#ona);
+    return this.fake('ona');
   }
 
   /** The Ona world: environments, automations.yaml seeding, scripted outcomes, triggers. */
@@ -139,7 +108,7 @@ export class FakeControl {
 
   /** The simulated Terraform Cloud; throws if the fake does not serve `tfc`. */
   get tfcFake(): TfcFake {
-    return served('tfc', this.#tfc);
+    return this.fake('tfc');
   }
 
   /** The Terraform Cloud world: organizations, workspaces, tokens, runs, webhooks, knobs. */
@@ -149,7 +118,7 @@ export class FakeControl {
 
   /** The simulated CTS daemon; throws if the fake does not serve `cts`. */
   get ctsFake(): CtsFake {
-    return served('cts', this.#cts);
+    return this.fake('cts');
   }
 
   /** Whether time only moves through `advance` (a virtual clock). */
@@ -174,29 +143,34 @@ export class FakeControl {
     });
   }
 
-  /** Waits until no run is active (on a virtual clock, moving time while runs wait on it). */
-  async waitForIdle(): Promise<void> {
-    // Webhooks in flight wait on real I/O, not on virtual time: let them land
-    // before the virtual clock may jump to the next timer (a 10-minute limit).
+  /**
+   * Resolves once no run is active. On a virtual clock it moves time while
+   * runs wait on it (a buffer period, a retry's backoff), as
+   * `VirtualClock.whenIdle()` does; on a real clock it only waits.
+   */
+  async whenIdle(): Promise<void> {
     for (;;) {
-      await this.#tfc?.whenIdle();
+      const worlds = [...this.#worlds];
+      // Work on real I/O (tfc's webhooks) is not on virtual time: let it land
+      // before the virtual clock may jump to the next timer (a 10-minute limit).
+      await Promise.all(
+        worlds.filter(([name]) => dialectOf(name).waitsOn === 'io').map(([, w]) => w.whenIdle()),
+      );
       // Engines on a virtual clock are tracked by it; on a real one, wait for each.
-      if (this.clock instanceof VirtualClock) await this.clock.runUntilIdle();
+      if (this.clock instanceof VirtualClock) await this.clock.whenIdle();
       else
-        await Promise.all([
-          this.#cts?.engine.whenIdle(),
-          this.#ctsCluster?.whenIdle(),
-          this.#ona?.whenIdle(),
-        ]);
-      if (
-        (this.#tfc?.isIdle() ?? true) &&
-        (this.#cts?.engine.isIdle() ?? true) &&
-        (this.#ctsCluster?.isIdle() ?? true) &&
-        (this.#ona?.isIdle() ?? true)
-      ) {
-        return;
-      }
+        await Promise.all(
+          worlds
+            .filter(([name]) => dialectOf(name).waitsOn === 'clock')
+            .map(([, world]) => world.whenIdle()),
+        );
+      if (worlds.every(([, world]) => world.isIdle())) return;
     }
+  }
+
+  /** @deprecated Use {@link whenIdle}, the one idle verb of the engine, the clock and the fake. */
+  waitForIdle(): Promise<void> {
+    return this.whenIdle();
   }
 
   /** The requests the fake received, oldest first. */
@@ -206,88 +180,62 @@ export class FakeControl {
 
   /** Forgets every task, event, run, scripted outcome, service, key and journal entry. */
   async reset(): Promise<void> {
-    // A cluster resets in place: its members keep their ports.
-    const previous = [this.#ctsCluster === undefined ? this.#cts : undefined, this.#tfc, this.#ona];
-    if (this.#ctsCluster !== undefined) await this.#ctsCluster.reset();
-    else if (this.#cts !== undefined) this.#cts = createCtsFake(this.clock, this.#ctsOptions);
-    if (this.#tfc !== undefined) this.#tfc = createTfcFake(this.clock, this.#tfcOptions);
-    if (this.#ona !== undefined) this.#ona = createOnaFake(this.clock, this.#onaOptions);
-    await Promise.all(previous.map((fake) => fake?.close()));
+    // A world that resets in place (a CTS cluster) keeps its ports; the others are rebuilt.
+    const previous: FakeWorld[] = [];
+    for (const [name, world] of this.#worlds) {
+      if (world.resetInPlace !== undefined) await world.resetInPlace();
+      else {
+        previous.push(world);
+        this.#worlds.set(name, this.#create(name));
+      }
+    }
+    await Promise.all(previous.map((world) => world.close()));
     this.journal.clear();
   }
 
-  /** Creates tasks through the public API's own validation; returns what was refused. */
+  /** Creates what `input` lists through each dialect's public API; returns what was refused. */
   async seed(input: SeedInput): Promise<SeedFailure[]> {
     const failures: SeedFailure[] = [];
-    if (input.cts === undefined) return failures;
-    const query = input.cts.run === 'now' ? '?run=now' : '';
-    for (const task of input.cts.tasks) {
-      // Once mode runs tasks sequentially, in order.
-      const response = await this.ctsFake.app.request(`/v1/tasks${query}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ task }),
-      });
-      if (response.status >= 300) {
-        const body = (await response.json()) as { error?: { message?: string } };
-        failures.push({
-          name: String((task as { name?: unknown }).name),
-          status: response.status,
-          message: body.error?.message ?? '',
-        });
-      }
+    for (const name of ALL_DIALECTS) {
+      const part: unknown = (input as Readonly<Record<string, unknown>>)[name];
+      const { seed } = dialectOf(name);
+      if (part === undefined || seed === undefined) continue;
+      failures.push(...(await seed(this.fake(name), part as never)));
     }
     return failures;
   }
 
   /** The CTS world: catalog, KV and scripted outcomes. */
   get cts(): CtsControl {
-    const fake = this.ctsFake;
-    return {
-      registerService: (registration) => fake.catalog.register(registration),
-      deregisterService: (id, node) => fake.catalog.deregister(id, node),
-      setHealth: (id, status, node) => fake.catalog.setHealth(id, status, node),
-      services: () => fake.catalog.services(),
-      putKey: (key, value) => fake.catalog.putKey(key, value),
-      deleteKey: (key, options) => fake.catalog.deleteKey(key, options),
-      keys: () => Object.fromEntries(fake.catalog.keysUnder('')),
-      script: (taskName, ...outcomes) => fake.outcomes.push(taskName, ...outcomes),
-      setDefaultOutcome: (outcome) => fake.outcomes.setDefault(outcome),
-      pendingOutcomes: () => fake.outcomes.pending(),
-    };
+    return this.ctsFake.control;
   }
 
   /** Whether the CTS dialect is a simulated HA cluster (`cts.cluster`). */
   get isCtsCluster(): boolean {
-    return this.#ctsCluster !== undefined;
+    return (this.#worlds.get('cts') as CtsFake | undefined)?.cluster !== undefined;
   }
 
   /** The simulated CTS Enterprise HA cluster; throws unless started with `cts.cluster`. */
   get ctsCluster(): CtsCluster {
-    if (this.#ctsCluster === undefined) {
-      throw new Error(
-        "taskport: this fake server does not simulate a CTS cluster; start it with cts: { cluster: { name: '…', members: 3 } }.",
-      );
-    }
-    return this.#ctsCluster;
+    return clusterOf(this.#worlds.get('cts') as CtsFake | undefined);
   }
 
-  /** A single CTS daemon, or with `cts.cluster` the cluster's view (the leader's API). */
-  #newCtsFake(): CtsFake {
-    const { cluster, globalBufferPeriod } = this.#ctsOptions;
-    if (cluster === undefined) return createCtsFake(this.clock, this.#ctsOptions);
-    this.#ctsCluster = new CtsCluster({
-      clock: this.clock,
-      cluster,
-      globalBufferPeriod,
-      journal: this.journal,
-    });
-    return this.#ctsCluster.fake;
+  /**
+   * @internal Opens the ports of worlds that have their own (each member of
+   * a simulated CTS cluster), once the fake listens. Closes nothing on failure.
+   */
+  async listenWorlds(listen: ListenFunction, options: { readonly host?: string }): Promise<void> {
+    for (const world of this.#worlds.values()) await world.listen?.(listen, options);
   }
 
   /** Stops every dialect's timers and runs. */
   async close(): Promise<void> {
-    await Promise.all([this.#cts?.close(), this.#tfc?.close(), this.#ona?.close()]);
+    await Promise.all([...this.#worlds.values()].map((world) => world.close()));
+  }
+
+  #create(name: DialectName): FakeWorld {
+    const options: unknown = this.#options[name] ?? {};
+    return dialectOf(name).create({ clock: this.clock, journal: this.journal }, options as never);
   }
 
   #virtualClock(operation: string): VirtualClock {

@@ -10,16 +10,26 @@ import { readBodyPrefix } from '../api/shared/read-body.ts';
 import type { Clock } from '../engine/clock.ts';
 import { createRealClock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
-import { ALL_DIALECTS, type DialectName, FakeControl } from './control.ts';
+import { FakeControl } from './control.ts';
 import { ControlGuard, type ControlGuardOptions, refusalResponse } from './control-guard.ts';
 import { controlRoutes } from './control-routes.ts';
-import type { CtsFakeOptions } from './cts/cts-fake.ts';
+import {
+  ALL_DIALECTS,
+  type DialectName,
+  type DialectOptionsMap,
+  FAKE_DIALECTS,
+} from './dialects.ts';
+import type { AnyFakeDialect, DialectFetch } from './fake-dialect.ts';
 import { JOURNAL_BODY_LIMIT, queryOf } from './journal.ts';
-import type { OnaFakeOptions } from './ona/ona-fake.ts';
-import type { TfcFakeOptions } from './tfc/tfc-fake.ts';
+import { isUnder, mountedAt } from './mount.ts';
 
-/** Options of {@link createFakeApp}. */
-export interface FakeAppOptions extends ControlGuardOptions {
+/**
+ * Options of {@link createFakeApp}. Each dialect's options go under its name:
+ * `cts` (`CtsFakeOptions`: enterprise, the global buffer period, an HA
+ * cluster), `tfc` (`TfcFakeOptions`: its knobs, its base URL), `ona`
+ * (`OnaFakeOptions`: executor, policies, auth).
+ */
+export interface FakeAppOptions extends DialectOptionsMap, ControlGuardOptions {
   /** @default every dialect */
   readonly dialects?: readonly DialectName[];
   /**
@@ -28,12 +38,6 @@ export interface FakeAppOptions extends ControlGuardOptions {
    * @default 'real'
    */
   readonly clock?: 'real' | 'virtual' | Clock;
-  /** Options of the CTS dialect. */
-  readonly cts?: CtsFakeOptions;
-  /** Options of the Terraform Cloud dialect (its knobs, its base URL). */
-  readonly tfc?: TfcFakeOptions;
-  /** Options of the Ona dialect (executor, policies, auth). */
-  readonly ona?: OnaFakeOptions;
   /** Requests kept in the journal. @default 10 000 */
   readonly journalLimit?: number;
   /**
@@ -72,9 +76,7 @@ export interface FakeApp {
   readonly controlGuard: ControlGuard;
 }
 
-type Handler = (request: Request, env: unknown) => Response | Promise<Response>;
-
-/** chi's answer to a path no dialect serves. */
+/** A 404 in chi's words, for a path no dialect serves when none answers them all. */
 function notFound(): Response {
   return new Response('404 page not found\n', {
     status: 404,
@@ -92,27 +94,6 @@ function splitUrl(url: string): { readonly path: string; readonly hasQuery: bool
     : { path: url.slice(pathStart, queryStart), hasQuery: true };
 }
 
-function isUnder(path: string, prefix: string): boolean {
-  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47);
-}
-
-/**
- * `app` served under `prefix` with the prefix taken off its paths. Built once
- * per app: each app is mounted at one prefix only, and a reset brings new
- * apps. Hono's `route` keeps the app's error handler; paths it has no route
- * for go to the app itself, for its own 404.
- */
-const mountedApps = new WeakMap<Hono, Hono>();
-function mountedAt(prefix: string, app: Hono): Hono {
-  let mounted = mountedApps.get(app);
-  if (mounted === undefined) {
-    mounted = new Hono().route(prefix, app);
-    mounted.notFound((c) => app.fetch(c.req.raw, c.env));
-    mountedApps.set(app, mounted);
-  }
-  return mounted;
-}
-
 function clockOf(option: FakeAppOptions['clock']): Clock {
   if (option === undefined || option === 'real') return createRealClock();
   if (option === 'virtual') return new VirtualClock({ startMs: Date.now() });
@@ -122,58 +103,42 @@ function clockOf(option: FakeAppOptions['clock']): Clock {
 /** Builds the fake server's app. */
 export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
   const dialects = options.dialects ?? ALL_DIALECTS;
-  const control = new FakeControl({
-    clock: clockOf(options.clock),
-    dialects,
-    cts: options.cts,
-    tfc: options.tfc,
-    ona: options.ona,
-    journalLimit: options.journalLimit,
-    journalMaxBytes: options.journalMaxBytes,
-    advanceMaxTimers: options.advanceMaxTimers,
-  });
+  const control = new FakeControl({ ...options, clock: clockOf(options.clock), dialects });
   const controlApp = new Hono().route('/_taskport', controlRoutes(control));
   const controlGuard = new ControlGuard(options);
-  const serves = {
-    cts: dialects.includes('cts'),
-    tfc: dialects.includes('tfc'),
-    ona: dialects.includes('ona'),
-  };
+  // The served dialects, in registry order: the order they are asked to claim a request.
+  const served = ALL_DIALECTS.filter((name) => dialects.includes(name)).map((name) => ({
+    name,
+    dialect: FAKE_DIALECTS[name] as AnyFakeDialect,
+    controlPrefix: `/_taskport/${name}`,
+  }));
+
+  // Who answers what no dialect claims (cts, when served: its root router's CORS).
+  const fallback = served.find(({ dialect }) => dialect.answersUnclaimed === true);
 
   /**
    * Which app answers `path`, and under which journal label. The dialects'
    * apps are looked up per request: a reset (or a CTS failover) replaces them.
    */
-  const route = (path: string, method: string): { handler: Handler; dialect: string } => {
+  const route = (path: string, method: string): { handler: DialectFetch; dialect: string } => {
     if (isUnder(path, '/_taskport')) {
-      if (serves.tfc && isUnder(path, '/_taskport/tfc')) {
-        return {
-          handler: mountedAt('/_taskport/tfc', control.tfcFake.controlRoutes).fetch,
-          dialect: 'control',
-        };
-      }
-      if (serves.ona && isUnder(path, '/_taskport/ona')) {
-        return {
-          handler: mountedAt('/_taskport/ona', control.onaFake.controlRoutes).fetch,
-          dialect: 'control',
-        };
+      for (const { name, controlPrefix } of served) {
+        if (isUnder(path, controlPrefix)) {
+          return {
+            handler: mountedAt(controlPrefix, control.fake(name).controlRoutes).fetch,
+            dialect: 'control',
+          };
+        }
       }
       return { handler: controlApp.fetch, dialect: 'control' };
     }
-    if (serves.cts && isUnder(path, '/v1'))
-      return { handler: control.ctsFake.app.fetch, dialect: 'cts' };
-    if (serves.tfc) {
-      if (path.startsWith('/api/v2/'))
-        return { handler: control.tfcFake.app.fetch, dialect: 'tfc' };
-      if (path === '/.well-known/terraform.json' && (method === 'GET' || method === 'HEAD')) {
-        return { handler: control.tfcFake.app.fetch, dialect: 'tfc' };
-      }
+    for (const { name, dialect } of served) {
+      const label = dialect.claim(path, method);
+      if (label !== undefined)
+        return { handler: dialect.handler(control.fake(name)), dialect: label };
     }
-    if (serves.ona && isUnder(path, '/api')) {
-      return {
-        handler: mountedAt('/api', control.onaFake.app).fetch,
-        dialect: path.startsWith('/api/gitpod.') ? 'ona' : 'none',
-      };
+    if (fallback !== undefined) {
+      return { handler: fallback.dialect.handler(control.fake(fallback.name)), dialect: 'none' };
     }
     return { handler: notFound, dialect: 'none' };
   };

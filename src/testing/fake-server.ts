@@ -42,14 +42,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const { listen } = await import('../node.ts');
   const server = await listen({ fetch }, { host: options.host, port: options.port });
   controlGuard.listeningOn(options.host ?? '127.0.0.1', server.port);
-  if (control.isCtsCluster) {
-    // Each member of a simulated CTS cluster listens on its own port.
-    await control.ctsCluster.listen(listen, { host: options.host }).catch(async (error) => {
-      await server.close();
-      await control.close();
-      throw error;
-    });
-  }
+  // Worlds with ports of their own (each member of a simulated CTS cluster) open them now.
+  await control.listenWorlds(listen, { host: options.host }).catch(async (error) => {
+    await server.close();
+    await control.close();
+    throw error;
+  });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {

@@ -6,35 +6,51 @@
  * @module
  */
 
-export type {
-  CtsControl,
-  DialectName,
-  FakeControlOptions,
-  SeedFailure,
-  SeedInput,
-} from './control.ts';
-export { ALL_DIALECTS, DEFAULT_ADVANCE_MAX_TIMERS, FakeControl } from './control.ts';
+export type { FakeControlOptions, SeedInput } from './control.ts';
+export { DEFAULT_ADVANCE_MAX_TIMERS, FakeControl } from './control.ts';
+export { CtsCluster } from './cts/cluster/cluster.ts';
+export { CtsClusterError } from './cts/cluster/errors.ts';
+export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
 export type {
   CtsClusterMemberInfo,
   CtsClusterSnapshot,
   CtsClusterTransition,
   CtsMemberState,
-} from './cts/cluster/cluster.ts';
-export { CtsCluster, CtsClusterError } from './cts/cluster/cluster.ts';
-export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';
+} from './cts/cluster/types.ts';
 export type { HealthStatus, ServiceInstance, ServiceRegistration } from './cts/consul-catalog.ts';
 export { ConsulCatalog } from './cts/consul-catalog.ts';
-export type { CtsFakeOptions } from './cts/cts-fake.ts';
+export type { CtsControl } from './cts/control.ts';
+export type { CtsFake, CtsFakeOptions } from './cts/cts-fake.ts';
+export type { CtsSeedInput } from './cts/dialect.ts';
 export type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
+export type {
+  DialectControl,
+  DialectName,
+  DialectOptions,
+  DialectOptionsMap,
+  DialectSeed,
+  DialectWorld,
+} from './dialects.ts';
+export { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
 export type { FakeApp, FakeAppOptions } from './fake-app.ts';
 export { createFakeApp } from './fake-app.ts';
+export type {
+  AnyFakeDialect,
+  DialectFetch,
+  FakeDialect,
+  FakeDialectContext,
+  FakeWorld,
+  ListenFunction,
+  SeedFailure,
+} from './fake-dialect.ts';
 export type { FakeServer, FakeServerOptions } from './fake-server.ts';
 export { startFakeServer } from './fake-server.ts';
 export type { JournalEntry, JournalFilter } from './journal.ts';
 export { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JOURNAL_BODY_LIMIT } from './journal.ts';
-export type { FiredTrigger, OnaControl, OnaFake, OnaFakeOptions } from './ona/ona-fake.ts';
+export type { FiredTrigger, OnaControl } from './ona/control.ts';
+export type { OnaFake, OnaFakeOptions } from './ona/ona-fake.ts';
 export { createOnaFake } from './ona/ona-fake.ts';
 export type { OnaOutcome } from './ona/scripted-executor.ts';
-export type { RunView, TaskResultView, TaskStageView, TfcControl } from './tfc/tfc-control.ts';
+export type { RunView, TaskResultView, TaskStageView, TfcControl } from './tfc/control.ts';
 export type { TfcFake, TfcFakeOptions } from './tfc/tfc-fake.ts';
 export { createTfcFake } from './tfc/tfc-fake.ts';

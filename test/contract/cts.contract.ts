@@ -11,7 +11,7 @@
  */
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CtsControl } from '../../src/testing/control.ts';
+import type { CtsControl } from '../../src/testing/cts/control.ts';
 import {
   expectJson,
   expectValidatorError,

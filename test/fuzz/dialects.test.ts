@@ -9,7 +9,7 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECT_HTTP_STATUS } from '../../src/api/ona/connect.ts';
+import { CONNECT_HTTP_STATUS } from '../../src/api/ona/errors.ts';
 import { ONA_METHODS } from '../../src/api/ona/service.ts';
 import {
   type Answer,

@@ -8,12 +8,13 @@ import type { Engine } from '../../engine/engine.ts';
 import { DEFAULT_BUFFER_PERIOD } from './buffer-period.ts';
 import type { CtsAppContext } from './context.ts';
 import { CTS_SCOPE } from './cts-engine.ts';
+import { notFoundText, sendError } from './errors.ts';
 import { type CtsLeadership, clusterStatusResponse, leadershipGuard } from './ha/leadership.ts';
 import { MESSAGE_HA_NOT_AVAILABLE } from './messages.ts';
 import { TaskListText } from './representation.ts';
 import { newRequestId } from './request-id.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './request-validator.ts';
-import { jsonResponse, notFoundText, preflightResponse, sendError } from './responses.ts';
+import { jsonResponse, preflightResponse } from './responses.ts';
 import { overallStatus, taskStatus } from './status.ts';
 import { TaskLock } from './task-lock.ts';
 import {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseGoDurationNs } from './go-duration.ts';
+import { parseGoDurationNs } from './go/duration.ts';
 import { MESSAGE_BUFFER_PERIOD_MIN_MAX, MESSAGE_BUFFER_PERIOD_NEGATIVE } from './messages.ts';
 import type { BufferPeriodConfig, BufferPeriodRequest, EffectiveBufferPeriod } from './types.ts';
 

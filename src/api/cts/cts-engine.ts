@@ -6,7 +6,7 @@
 
 import { createEngine, type Engine } from '../../engine/engine.ts';
 import type { EngineOptions } from '../../engine/options.ts';
-import { CTS_RETRY_POLICY } from '../../engine/retry.ts';
+import type { RetryPolicy } from '../../engine/retry.ts';
 import type { EventPolicy } from '../../engine/status-tracker.ts';
 import type { Execution, TaskInput } from '../../engine/types.ts';
 import { DEFAULT_BUFFER_PERIOD, effectiveBufferPeriod } from './buffer-period.ts';
@@ -19,6 +19,20 @@ export const CTS_SCOPE = 'cts';
 
 /** CTS keeps the 5 newest events per task (`state/event_storage.go` `defaultEventCountLimit`). */
 export const CTS_EVENT_LIMIT = 5;
+
+/**
+ * CTS's retry of runs from its monitor loop (`controller/condition_monitor.go`,
+ * `retry.go`): one try and two retries, waiting 2^n s plus up to 50 % jitter,
+ * capped at 15 minutes; manual and once-mode runs are not retried.
+ */
+export const CTS_RETRY_POLICY: RetryPolicy = Object.freeze({
+  attempts: 3,
+  baseDelayMs: 1_000,
+  factor: 2,
+  jitterRatio: 0.5,
+  maxDelayMs: 15 * 60_000,
+  appliesTo: Object.freeze(['change', 'cron'] as const),
+});
 
 /** The deprecated `config` an event carries (`state/event/event.go`). */
 export interface CtsEventConfig {

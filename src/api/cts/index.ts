@@ -17,13 +17,14 @@ export { DEFAULT_BUFFER_PERIOD, effectiveBufferPeriod } from './buffer-period.ts
 export type { CtsEngineOptions, CtsEventConfig, ToEngineTaskOptions } from './cts-engine.ts';
 export {
   CTS_EVENT_LIMIT,
+  CTS_RETRY_POLICY,
   CTS_SCOPE,
   createCtsEngine,
   ctsEventPolicy,
   eventConfigOf,
   toEngineTask,
 } from './cts-engine.ts';
-export { formatGoDuration, parseGoDuration } from './go-duration.ts';
+export { formatGoDuration, parseGoDuration } from './go/duration.ts';
 export type {
   CtsClusterMember,
   CtsClusterView,

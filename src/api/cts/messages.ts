@@ -8,7 +8,7 @@
  * @module
  */
 
-import { goQuote } from './go-text.ts';
+import { goQuote } from './go/text.ts';
 
 // ---------------------------------------------------------------------------
 // OpenAPI request validator (kin-openapi v0.131.0 behind nethttp-middleware)

@@ -5,7 +5,8 @@
 
 import type { Health, StatusEvent, Task } from '../../engine/types.ts';
 import type { CtsEventConfig } from './cts-engine.ts';
-import { formatGoTime } from './go-time.ts';
+import { goJsonText, isInGoMapOrder } from './go/json-encode.ts';
+import { formatGoTime } from './go/time.ts';
 import type { TaskConfig } from './types.ts';
 
 /** An event as CTS serialises it. */
@@ -154,6 +155,40 @@ function writeTaskStatus(
   return `${text},"providers":${providers},"services":${services}}`;
 }
 
+/**
+ * The `map[string]…` fields of CTS's generated task types
+ * (`api/oapigen/types.go`): `VariableMap`, `CatalogServicesCondition.NodeMeta`
+ * and both `CtsUserDefinedMeta`s. Go's encoder sorts a map's keys by bytes.
+ */
+const MAP_FIELDS: ReadonlySet<string> = new Set([
+  'variables',
+  'node_meta',
+  'cts_user_defined_meta',
+]);
+const isMapField = (key: string): boolean => MAP_FIELDS.has(key);
+
+/** Whether every map field of `config` already enumerates its keys in Go's order. */
+function mapsInGoOrder(config: TaskConfig): boolean {
+  const { variables, condition, module_input: moduleInput } = config;
+  return (
+    (variables === undefined || isInGoMapOrder(variables)) &&
+    (condition?.services === undefined ||
+      isInGoMapOrder(condition.services.cts_user_defined_meta)) &&
+    (condition?.catalog_services === undefined ||
+      isInGoMapOrder(condition.catalog_services.node_meta)) &&
+    (moduleInput?.services === undefined ||
+      isInGoMapOrder(moduleInput.services.cts_user_defined_meta))
+  );
+}
+
+/**
+ * A task configuration as CTS's encoder writes it. The common case (maps
+ * with at most one key, or already sorted) is `JSON.stringify` itself.
+ */
+export function taskConfigText(config: TaskConfig): string {
+  return mapsInGoOrder(config) ? JSON.stringify(config) : goJsonText(config, isMapField);
+}
+
 // A task's configuration changes only by replacement (the engine's update
 // builds a new spec), so its JSON text is written once per spec object and
 // `GET /v1/tasks` joins stored texts instead of serialising every task again.
@@ -163,10 +198,19 @@ const taskConfigJsonCache = new WeakMap<TaskConfig, string>();
 export function taskConfigJson(config: TaskConfig): string {
   let json = taskConfigJsonCache.get(config);
   if (json === undefined) {
-    json = JSON.stringify(config);
+    json = taskConfigText(config);
     taskConfigJsonCache.set(config, json);
   }
   return json;
+}
+
+/** `{"request_id":…,"run":…,"task":…}`, the body of a `run=inspect` create (the task is not stored). */
+export function inspectResponseJson(
+  requestId: string,
+  run: { readonly changes_present: boolean; readonly plan: string },
+  config: TaskConfig,
+): string {
+  return `{"request_id":${JSON.stringify(requestId)},"run":${JSON.stringify(run)},"task":${taskConfigText(config)}}`;
 }
 
 /** `{"request_id":…,"task":…}`, the body of a task read or create. */

@@ -18,14 +18,14 @@
  */
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { decodeGoJson } from './go-json.ts';
+import { decodeGoJson } from './go/json.ts';
 import {
   goCompareStrings,
   goFormatValue,
   goQuote,
   goSprintfNoArgs,
   goTrimSpace,
-} from './go-text.ts';
+} from './go/text.ts';
 import {
   bodyContentTypeMessage,
   bodyDecodeMessage,

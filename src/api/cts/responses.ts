@@ -1,7 +1,6 @@
 /**
- * The three error shapes of CTS and its JSON writer (research/cts.md §1.5).
- * Go's `json.Encoder` ends bodies with a newline; the validator's rewritten
- * errors are compact and keep the `text/plain` label `http.Error` set.
+ * CTS's JSON writer (research/cts.md §1.5): Go's `json.Encoder` ends bodies
+ * with a newline. The error shapes built on it are in `errors.ts`.
  *
  * Every response of the CTS app is built here, with CTS's CORS headers
  * (`withCORS` labels every response) as a plain header object, which
@@ -16,10 +15,10 @@ const CORS_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * A response with `contentType` and the CORS headers. The header object is
- * new each time: @hono/node-server writes `content-length` into it.
+ * @internal A response with `contentType` and the CORS headers. The header
+ * object is new each time: @hono/node-server writes `content-length` into it.
  */
-function ctsResponse(
+export function ctsResponse(
   status: number,
   body: string,
   contentType: string,
@@ -43,33 +42,4 @@ export function jsonResponse(status: number, body: unknown): Response {
 /** {@link jsonResponse} of JSON text already written (without the newline). */
 export function jsonTextResponse(status: number, json: string): Response {
   return ctsResponse(status, `${json}\n`, 'application/json', false);
-}
-
-/** `sendError`: `{"error":{"message"},"request_id"}` (generated endpoints, PATCH 404/500). */
-export function sendError(status: number, message: string, requestId: string): Response {
-  return jsonResponse(status, { error: { message }, request_id: requestId });
-}
-
-/** `jsonErrorResponse`: `{"error":{"message"}}`, no request_id (status endpoints, PATCH 400/405). */
-export function legacyError(status: number, message: string): Response {
-  return jsonResponse(status, { error: { message } });
-}
-
-/**
- * A validator failure as `plaintextErrorToJsonResponseWriter` rewrites it:
- * compact JSON, no trailing newline, still labelled `text/plain` because
- * `http.Error` set the header first (code reading of `api/response_writers.go`).
- */
-export function validatorError(message: string, requestId: string): Response {
-  return ctsResponse(
-    400,
-    JSON.stringify({ error: { message }, request_id: requestId }),
-    'text/plain; charset=utf-8',
-    true,
-  );
-}
-
-/** chi's `404 page not found` for paths no route knows. */
-export function notFoundText(): Response {
-  return ctsResponse(404, '404 page not found\n', 'text/plain; charset=utf-8', true);
 }

@@ -6,7 +6,8 @@
 import type { Context } from 'hono';
 import type { Health } from '../../engine/types.ts';
 import type { CtsAppContext } from './context.ts';
-import { goCompareStrings } from './go-text.ts';
+import { legacyError } from './errors.ts';
+import { goCompareStrings } from './go/text.ts';
 import {
   includeMultipleMessage,
   includeUnsupportedMessage,
@@ -18,7 +19,7 @@ import {
   unsupportedPathMessage,
 } from './messages.ts';
 import { taskStatusJsonText } from './representation.ts';
-import { jsonResponse, jsonTextResponse, legacyError } from './responses.ts';
+import { jsonResponse, jsonTextResponse } from './responses.ts';
 
 const HEALTH_VALUES: readonly Health[] = ['successful', 'errored', 'critical', 'unknown'];
 

@@ -13,8 +13,8 @@ import {
   effectiveBufferPeriod,
   validateEffectiveBufferPeriod,
 } from './buffer-period.ts';
-import { formatGoDurationNs, parseGoDurationNs } from './go-duration.ts';
-import { goRegexpError } from './go-regexp.ts';
+import { formatGoDurationNs, parseGoDurationNs } from './go/duration.ts';
+import { goRegexpError } from './go/regexp.ts';
 import {
   catalogServicesRegexpMessage,
   conditionModuleInputClashMessage,
@@ -78,12 +78,11 @@ export interface FinalizeTaskOptions {
 }
 
 function copyMap(map: Readonly<Record<string, string | null>> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map ?? {})) {
-    // api/representation.go convertMapPtrToValue drops null values.
-    if (value !== null) out[key] = value;
-  }
-  return out;
+  // api/representation.go convertMapPtrToValue drops null values. Built with
+  // fromEntries, which defines each key: an assignment would drop `__proto__`.
+  return Object.fromEntries(
+    Object.entries(map ?? {}).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
 }
 
 function formatBufferPeriod(block: BufferPeriodRequest): BufferPeriodConfig {

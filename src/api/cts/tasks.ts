@@ -10,6 +10,7 @@ import type { Task } from '../../engine/types.ts';
 import { readBodyText } from '../shared/read-body.ts';
 import type { CtsAppContext } from './context.ts';
 import { eventConfigOf, toEngineTask } from './cts-engine.ts';
+import { legacyError, sendError, validatorError } from './errors.ts';
 import {
   inspectUpdateFailedMessage,
   MESSAGE_BODY_TOO_LARGE,
@@ -26,15 +27,9 @@ import {
   taskNotFoundMessage,
   unsupportedPathMessage,
 } from './messages.ts';
-import { taskListJson, taskResponseJson } from './representation.ts';
+import { inspectResponseJson, taskListJson, taskResponseJson } from './representation.ts';
 import { validateTaskRequest, validateTaskUpdateRequest } from './request-validator.ts';
-import {
-  jsonResponse,
-  jsonTextResponse,
-  legacyError,
-  sendError,
-  validatorError,
-} from './responses.ts';
+import { jsonResponse, jsonTextResponse } from './responses.ts';
 import { ctsRunOutputOf } from './run-output.ts';
 import { finalizeTask, validateTask } from './task-config.ts';
 import type { TaskConfig } from './types.ts';
@@ -217,11 +212,14 @@ async function inspectNewTask(
   const shown = finalizeTask(request, { inspect: true });
   const task = shown.ok ? shown.config : finalized.config;
   if (!finalized.config.enabled) {
-    return jsonResponse(200, {
-      request_id: requestId,
-      run: { changes_present: false, plan: MESSAGE_INSPECT_DISABLED_PLAN },
-      task,
-    });
+    return jsonTextResponse(
+      200,
+      inspectResponseJson(
+        requestId,
+        { changes_present: false, plan: MESSAGE_INSPECT_DISABLED_PLAN },
+        task,
+      ),
+    );
   }
   const input = toEngineTask(finalized.config, {
     globalBufferPeriod: app.globalBufferPeriod,
@@ -231,11 +229,14 @@ async function inspectNewTask(
   if (execution.phase !== 'succeeded')
     return sendError(400, execution.failureMessage ?? '', requestId);
   const output = ctsRunOutputOf(execution.output);
-  return jsonResponse(200, {
-    request_id: requestId,
-    run: { changes_present: output.changesPresent, plan: output.plan },
-    task,
-  });
+  return jsonTextResponse(
+    200,
+    inspectResponseJson(
+      requestId,
+      { changes_present: output.changesPresent, plan: output.plan },
+      task,
+    ),
+  );
 }
 
 /**

@@ -9,13 +9,13 @@ import { readBodyText } from '../shared/read-body.ts';
 import {
   CONNECT_HTTP_STATUS,
   connectErrorResponse,
-  connectJsonTextResponse,
   LEGACY_CONNECT_HTTP_STATUS,
   OnaError,
-} from './connect.ts';
+} from './errors.ts';
 import { nestsDeeperThan, PROTOJSON_RECURSION_LIMIT } from './json-depth.ts';
 import { MESSAGE_RECURSION_DEPTH, unmarshalMessage, zeroLengthMessage } from './messages.ts';
 import type { OnaApiOptions } from './options.ts';
+import { connectJsonTextResponse } from './responses.ts';
 import { isOnaMethod, ONA_METHODS, ONA_SERVICE_NAME, OnaService } from './service.ts';
 import type { OnaMethod } from './types.ts';
 

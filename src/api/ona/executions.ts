@@ -6,8 +6,8 @@
  */
 
 import type { Execution, Phase, Task } from '../../engine/types.ts';
-import { OnaError } from './connect.ts';
 import type { OnaContext } from './context.ts';
+import { OnaError } from './errors.ts';
 import { executionFinishedMessage, executionNotFoundMessage } from './messages.ts';
 import type { OnaRunSpec } from './ona-engine.ts';
 import { type PageQuery, pageOf, pageRequestOf } from './pagination.ts';

@@ -13,13 +13,13 @@
  */
 
 export { onaApi, onaApp } from './app.ts';
-export type { ConnectCode } from './connect.ts';
+export type { ConnectCode } from './errors.ts';
 export {
   CONNECT_CODES,
   CONNECT_HTTP_STATUS,
   LEGACY_CONNECT_HTTP_STATUS,
   OnaError,
-} from './connect.ts';
+} from './errors.ts';
 export type { ListTaskExecutionsInput } from './executions.ts';
 export type { OnaEngineOptions, OnaStepExecutor, OnaStepRun } from './ona-engine.ts';
 export { createOnaEngine, isOnaEngine, NOOP_ONA_EXECUTOR } from './ona-engine.ts';

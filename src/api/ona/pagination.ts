@@ -5,7 +5,7 @@
  * and at most 100 items per page, and a `nextToken` only when more follow.
  */
 
-import { OnaError } from './connect.ts';
+import { OnaError } from './errors.ts';
 import { MESSAGE_INVALID_PAGE_SIZE, MESSAGE_INVALID_PAGE_TOKEN, rangeMessage } from './messages.ts';
 import type { ResolvedOnaPolicies } from './options.ts';
 import { formatViolations } from './validate.ts';

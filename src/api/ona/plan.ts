@@ -8,7 +8,7 @@
 import { dependencyLevels } from '../../engine/dependency-plan.ts';
 import { isEngineError } from '../../engine/errors.ts';
 import type { PlanDefinition, Task } from '../../engine/types.ts';
-import { type ConnectCode, OnaError } from './connect.ts';
+import { type ConnectCode, OnaError } from './errors.ts';
 import { dependencyCycleMessage, unknownDependencyMessage } from './messages.ts';
 import type { OnaStepPayload } from './ona-engine.ts';
 import type { ExecutionGroup, ExecutionStep, OnaTask } from './types.ts';

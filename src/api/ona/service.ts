@@ -5,8 +5,8 @@
  * (the fake's seeding) both go through it, so both see the same rules.
  */
 
-import { OnaError } from './connect.ts';
 import type { OnaContext } from './context.ts';
+import { OnaError } from './errors.ts';
 import {
   getTaskExecution,
   type ListTaskExecutionsInput,

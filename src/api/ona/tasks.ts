@@ -5,8 +5,8 @@
  * partial update, filters) and return wire-shaped objects.
  */
 
-import { OnaError } from './connect.ts';
 import type { OnaContext } from './context.ts';
+import { OnaError } from './errors.ts';
 import {
   duplicateReferenceMessage,
   environmentNotFoundMessage,

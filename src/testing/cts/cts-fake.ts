@@ -10,9 +10,13 @@ import { createCtsEngine } from '../../api/cts/cts-engine.ts';
 import type { EffectiveBufferPeriod } from '../../api/cts/types.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
+import type { FakeWorld } from '../fake-dialect.ts';
 import { connectCatalogTriggers } from './catalog-triggers.ts';
+import type { CtsCluster } from './cluster/cluster.ts';
 import type { CtsClusterOptions } from './cluster/options.ts';
 import { ConsulCatalog } from './consul-catalog.ts';
+import { type CtsControl, createCtsControl } from './control.ts';
+import { ctsControlRoutes } from './control-routes.ts';
 import { ScriptedOutcomes } from './scripted-outcomes.ts';
 import { createTerraformModel } from './terraform-model.ts';
 
@@ -25,19 +29,32 @@ export interface CtsFakeOptions {
   /**
    * Serve a CTS Enterprise HA cluster instead of one instance: each member on
    * its own port, one leader, failover through the control API (implies
-   * `enterprise`). `createCtsFake` ignores it; the fake server builds the cluster.
+   * `enterprise`). `createCtsFake` ignores it; the dialect builds the cluster
+   * (`createCtsClusterFake`).
    */
   readonly cluster?: CtsClusterOptions;
 }
 
-/** The parts of one simulated CTS daemon. */
-export interface CtsFake {
+/** The parts of one simulated CTS daemon, or of a cluster's view of one. */
+export interface CtsFake extends FakeWorld<CtsControl> {
   readonly app: Hono;
   readonly engine: Engine;
   readonly catalog: ConsulCatalog;
   readonly outcomes: ScriptedOutcomes;
+  /** With `cts.cluster`: the simulated HA cluster this daemon is the view of. */
+  readonly cluster: CtsCluster | undefined;
   /** Stops timers and runs, and disconnects the catalog. */
   close(): Promise<void>;
+}
+
+/** The fake's cluster; throws unless it was started with `cts.cluster`. */
+export function clusterOf(fake: CtsFake | undefined): CtsCluster {
+  if (fake?.cluster === undefined) {
+    throw new Error(
+      "taskport: this fake server does not simulate a CTS cluster; start it with cts: { cluster: { name: '…', members: 3 } }.",
+    );
+  }
+  return fake.cluster;
 }
 
 /** Builds a simulated CTS daemon on `clock`. */
@@ -53,14 +70,62 @@ export function createCtsFake(clock: Clock, options: CtsFakeOptions = {}): CtsFa
     enterprise: options.enterprise,
     globalBufferPeriod: options.globalBufferPeriod,
   });
-  return {
+  const control = createCtsControl({ catalog, outcomes });
+  const fake: CtsFake = {
     app,
     engine,
     catalog,
     outcomes,
+    control,
+    controlRoutes: ctsControlRoutes(
+      () => control,
+      () => clusterOf(fake),
+    ),
+    cluster: undefined,
+    isIdle: () => engine.isIdle(),
+    whenIdle: () => engine.whenIdle(),
     async close() {
       disconnect();
       await engine.close();
     },
   };
+  return fake;
+}
+
+/**
+ * A simulated CTS Enterprise HA cluster as one daemon: the leader's API
+ * and engine, the shared catalog and outcomes. It resets in place, so its
+ * members keep their ports, and opens them when the fake listens.
+ */
+export function createCtsClusterFake(cluster: CtsCluster): CtsFake {
+  const view = cluster.fake;
+  const control = createCtsControl(view);
+  const fake: CtsFake = {
+    get app() {
+      return view.app;
+    },
+    get engine() {
+      return view.engine;
+    },
+    get catalog() {
+      return view.catalog;
+    },
+    get outcomes() {
+      return view.outcomes;
+    },
+    control,
+    controlRoutes: ctsControlRoutes(
+      () => control,
+      () => cluster,
+    ),
+    cluster,
+    isIdle: () => view.engine.isIdle() && cluster.isIdle(),
+    whenIdle: async () => {
+      await Promise.all([view.engine.whenIdle(), cluster.whenIdle()]);
+    },
+    close: () => cluster.close(),
+    resetInPlace: () => cluster.reset(),
+    listen: (listen, options) => cluster.listen(listen, options),
+  };
+  return fake;
 }

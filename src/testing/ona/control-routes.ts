@@ -4,12 +4,12 @@
  */
 
 import { Hono } from 'hono';
-import { OnaError } from '../../api/ona/connect.ts';
+import { OnaError } from '../../api/ona/errors.ts';
 import { TRIGGER_KEYS } from '../../api/ona/schema.ts';
 import type { TriggerName } from '../../api/ona/types.ts';
 import { ControlInputError, jsonBody, optionalString, textBody } from '../control-input.ts';
 import { AutomationsFileError } from './automations-file.ts';
-import type { OnaControl } from './ona-fake.ts';
+import type { OnaControl } from './control.ts';
 import type { OnaOutcome } from './scripted-executor.ts';
 
 /**

@@ -17,10 +17,12 @@ export {
   parseAutomationsYaml,
   seedAutomationsYaml,
 } from './automations-file.ts';
+export type { FiredTrigger, OnaControl } from './control.ts';
 export { onaControlRoutes } from './control-routes.ts';
+export { onaDialect } from './dialect.ts';
 export type { OnaEnvironment, OnaEnvironmentInput } from './environments.ts';
 export { OnaEnvironments } from './environments.ts';
-export type { FiredTrigger, OnaControl, OnaFake, OnaFakeOptions } from './ona-fake.ts';
+export type { OnaFake, OnaFakeOptions } from './ona-fake.ts';
 export { createOnaFake } from './ona-fake.ts';
 export type { OnaOutcome, ScriptedStepRun } from './scripted-executor.ts';
 export { DEFAULT_FAILURE_MESSAGE, ScriptedOnaExecutor } from './scripted-executor.ts';

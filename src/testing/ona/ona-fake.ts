@@ -8,14 +8,13 @@ import { onaApp } from '../../api/ona/app.ts';
 import { createOnaEngine, type OnaStepExecutor } from '../../api/ona/ona-engine.ts';
 import type { OnaAuthOptions, OnaPolicies } from '../../api/ona/options.ts';
 import { OnaService } from '../../api/ona/service.ts';
-import { onaRecords, onaStateOf } from '../../api/ona/state.ts';
-import type { OnaTaskExecution, TriggerName } from '../../api/ona/types.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type AutomationsSeedResult, seedAutomationsYaml } from './automations-file.ts';
+import type { FakeWorld } from '../fake-dialect.ts';
+import { createOnaControl, type OnaControl } from './control.ts';
 import { onaControlRoutes } from './control-routes.ts';
-import { type OnaEnvironment, type OnaEnvironmentInput, OnaEnvironments } from './environments.ts';
-import { type OnaOutcome, ScriptedOnaExecutor, type ScriptedStepRun } from './scripted-executor.ts';
+import { OnaEnvironments } from './environments.ts';
+import { ScriptedOnaExecutor } from './scripted-executor.ts';
 
 /** Options of {@link createOnaFake}. */
 export interface OnaFakeOptions {
@@ -38,37 +37,8 @@ export interface OnaFakeOptions {
   readonly logUrl?: (executionId: string) => string;
 }
 
-/** A trigger fired in an environment, and what it started. */
-export interface FiredTrigger {
-  readonly executions: OnaTaskExecution[];
-  readonly failures: { readonly taskId: string; readonly code: string; readonly message: string }[];
-}
-
-/** What a test can do to the Ona world beyond the public API. */
-export interface OnaControl {
-  /** Adds an environment CreateTask then accepts. */
-  createEnvironment(input?: OnaEnvironmentInput): OnaEnvironment;
-  /** Removes an environment and its tasks; false if it did not exist. */
-  deleteEnvironment(id: string): Promise<boolean>;
-  environments(): OnaEnvironment[];
-  /** Upserts an environment's tasks from an `automations.yaml` text. */
-  seedAutomations(environmentId: string, yamlText: string): Promise<AutomationsSeedResult>;
-  /** Queues outcomes for the next step runs of a task (its id or reference). */
-  script(task: string, ...outcomes: OnaOutcome[]): void;
-  /** The outcome of step runs nobody scripted. */
-  setDefaultOutcome(outcome: OnaOutcome): void;
-  /** Outcomes not used yet, by task. */
-  pendingOutcomes(): Record<string, OnaOutcome[]>;
-  /** The steps the scripted executor ran, oldest first. */
-  stepRuns(): ScriptedStepRun[];
-  /** Starts every task of the environment triggered by `trigger` (an environment start…). */
-  fireTrigger(environmentId: string, trigger: TriggerName): FiredTrigger;
-  /** Stops every execution, forgets every task, execution, environment and script. */
-  reset(): Promise<void>;
-}
-
 /** The parts of one simulated Ona world. */
-export interface OnaFake {
+export interface OnaFake extends FakeWorld<OnaControl> {
   /** The Ona API; mount it under `/api`. */
   readonly app: Hono;
   /** The control routes; mount them at `/_taskport/ona`. */
@@ -105,49 +75,7 @@ export function createOnaFake(clock: Clock, options: OnaFakeOptions = {}): OnaFa
     logUrl: options.logUrl,
   });
 
-  const deleteTasks = async (environmentId?: string): Promise<void> => {
-    await Promise.all(
-      onaRecords(engine, environmentId).map((record) => engine.tasks.delete(record.task.id)),
-    );
-  };
-
-  const control: OnaControl = {
-    createEnvironment: (input) => environments.create(input),
-    async deleteEnvironment(id) {
-      if (!environments.delete(id)) return false;
-      await deleteTasks(id);
-      return true;
-    },
-    environments: () => environments.list(),
-    seedAutomations: (environmentId, yamlText) =>
-      seedAutomationsYaml(service, environmentId, yamlText),
-    script: (task, ...outcomes) => scripted.push(task, ...outcomes),
-    setDefaultOutcome: (outcome) => scripted.setDefault(outcome),
-    pendingOutcomes: () => scripted.pending(),
-    stepRuns: () => scripted.runs(),
-    fireTrigger(environmentId, trigger) {
-      const { executions, failures } = service.fireTrigger(environmentId, trigger);
-      return {
-        executions,
-        failures: failures.map(({ taskId, error }) => ({
-          taskId,
-          code: error.code,
-          message: error.message,
-        })),
-      };
-    },
-    async reset() {
-      for (const record of onaStateOf(engine).executions.values()) {
-        if (record.run !== undefined && record.run.finishedAtMs === undefined)
-          engine.runner.stop(record.run.id, 'reset');
-      }
-      await engine.whenIdle();
-      await deleteTasks();
-      service.forgetExecutions();
-      environments.clear();
-      scripted.clear();
-    },
-  };
+  const control = createOnaControl({ engine, service, environments, scripted });
 
   return {
     app: onaApp(service),

@@ -5,12 +5,6 @@
  * @module
  */
 
-export type { RunTaskPayloadInput } from './run-payload.ts';
-export { runTaskPayload } from './run-payload.ts';
-export type { StartRunInput } from './run-simulation.ts';
-export { MESSAGE_TIMED_OUT, MESSAGE_UNREACHABLE, RunSimulation } from './run-simulation.ts';
-export type { StageOutcome } from './stage-outcome.ts';
-export { allFinal, stageOutcome } from './stage-outcome.ts';
 export type {
   CreateTokenInput,
   RunView,
@@ -18,9 +12,17 @@ export type {
   TaskStageView,
   TfcControl,
   WebhookFilter,
-} from './tfc-control.ts';
-export { createTfcControl } from './tfc-control.ts';
-export type { TfcControlRoutesOptions } from './tfc-control-routes.ts';
-export { tfcControlRoutes } from './tfc-control-routes.ts';
+} from './control.ts';
+export { createTfcControl } from './control.ts';
+export type { TfcControlRoutesOptions } from './control-routes.ts';
+export { tfcControlRoutes } from './control-routes.ts';
+export { tfcDialect } from './dialect.ts';
+export { MESSAGE_TIMED_OUT, MESSAGE_UNREACHABLE } from './messages.ts';
+export type { RunTaskPayloadInput } from './run-payload.ts';
+export { runTaskPayload } from './run-payload.ts';
+export type { StartRunInput } from './run-simulation.ts';
+export { RunSimulation } from './run-simulation.ts';
+export type { StageOutcome } from './stage-outcome.ts';
+export { allFinal, stageOutcome } from './stage-outcome.ts';
 export type { TfcFake, TfcFakeOptions } from './tfc-fake.ts';
 export { createTfcFake } from './tfc-fake.ts';

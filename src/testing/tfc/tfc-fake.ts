@@ -10,9 +10,10 @@ import type { TfcEnv } from '../../api/tfc/context.ts';
 import type { TfcSettings } from '../../api/tfc/settings.ts';
 import { TfcState } from '../../api/tfc/state.ts';
 import type { Clock } from '../../engine/clock.ts';
+import type { FakeWorld } from '../fake-dialect.ts';
+import { createTfcControl, type TfcControl } from './control.ts';
+import { tfcControlRoutes } from './control-routes.ts';
 import { RunSimulation } from './run-simulation.ts';
-import { createTfcControl, type TfcControl } from './tfc-control.ts';
-import { tfcControlRoutes } from './tfc-control-routes.ts';
 
 /** Options of {@link createTfcFake}. */
 export interface TfcFakeOptions {
@@ -31,7 +32,7 @@ export interface TfcFakeOptions {
 }
 
 /** The parts of one simulated `tfc` world. */
-export interface TfcFake {
+export interface TfcFake extends FakeWorld<TfcControl> {
   /** The public API: mount at the root. */
   readonly app: Hono<TfcEnv>;
   readonly state: TfcState;

@@ -4,7 +4,7 @@ import {
   formatGoDurationNs,
   parseGoDuration,
   parseGoDurationNs,
-} from '../../../src/api/cts/go-duration.ts';
+} from '../../../src/api/cts/go/duration.ts';
 
 describe('parseGoDuration', () => {
   it.each([

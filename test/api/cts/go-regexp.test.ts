@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goRegexpError } from '../../../src/api/cts/go-regexp.ts';
+import { goRegexpError } from '../../../src/api/cts/go/regexp.ts';
 
 describe('goRegexpError (Go regexp.Compile)', () => {
   it.each([

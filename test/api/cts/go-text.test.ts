@@ -5,7 +5,7 @@ import {
   goQuote,
   goSprintfNoArgs,
   goTrimSpace,
-} from '../../../src/api/cts/go-text.ts';
+} from '../../../src/api/cts/go/text.ts';
 
 describe('Go text helpers', () => {
   it.each([

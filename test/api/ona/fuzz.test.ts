@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CONNECT_CODES, CONNECT_HTTP_STATUS } from '../../../src/api/ona/connect.ts';
+import { CONNECT_CODES, CONNECT_HTTP_STATUS } from '../../../src/api/ona/errors.ts';
 import { ONA_METHODS } from '../../../src/api/ona/service.ts';
 import { onaStateOf } from '../../../src/api/ona/state.ts';
 import { type Harness, startHarness, TOKEN } from './harness.ts';

@@ -7,7 +7,7 @@ import {
   CONNECT_HTTP_STATUS,
   LEGACY_CONNECT_HTTP_STATUS,
   OnaError,
-} from '../../../src/api/ona/connect.ts';
+} from '../../../src/api/ona/errors.ts';
 import {
   decodeMessage,
   encodeMessage,

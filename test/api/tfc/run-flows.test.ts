@@ -5,7 +5,7 @@
  */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MESSAGE_TIMED_OUT } from '../../../src/testing/tfc/run-simulation.ts';
+import { MESSAGE_TIMED_OUT } from '../../../src/testing/tfc/messages.ts';
 import {
   addScriptedTask,
   startTfcHarness,

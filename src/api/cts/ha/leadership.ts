@@ -9,6 +9,7 @@
 
 import type { Context, MiddlewareHandler } from 'hono';
 import { readBodyText } from '../../shared/read-body.ts';
+import { validatorError } from '../errors.ts';
 import {
   MESSAGE_BODY_TOO_LARGE,
   MESSAGE_RUN_EMPTY,
@@ -17,7 +18,7 @@ import {
 } from '../messages.ts';
 import { newRequestId } from '../request-id.ts';
 import { validateTaskRequest } from '../request-validator.ts';
-import { jsonResponse, validatorError } from '../responses.ts';
+import { jsonResponse } from '../responses.ts';
 
 /** The lock holder, as a follower reads it from Consul. */
 export interface CtsLeaderInfo {

@@ -11,7 +11,7 @@
  * an empty store.
  */
 
-import { parseGoDuration } from '../../../api/cts/go-duration.ts';
+import { parseGoDuration } from '../../../api/cts/go/duration.ts';
 import type { CtsConfigFile } from '../config-file.ts';
 import type { CtsCluster } from './cluster.ts';
 import {

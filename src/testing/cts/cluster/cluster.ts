@@ -16,257 +16,115 @@
  */
 
 import { Hono } from 'hono';
-import { ctsApi } from '../../../api/cts/app.ts';
 import { createCtsEngine } from '../../../api/cts/cts-engine.ts';
-import type {
-  CtsClusterMember,
-  CtsLeaderInfo,
-  CtsLeadership,
-  CtsRedirectOptions,
-} from '../../../api/cts/ha/leadership.ts';
-import { unhealthyMessage } from '../../../api/cts/messages.ts';
-import { legacyError } from '../../../api/cts/responses.ts';
-import type { CtsDriverModel } from '../../../api/cts/tasks.ts';
-import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.ts';
-import { readBodyPrefix } from '../../../api/shared/read-body.ts';
-import type { Clock, ClockTimer } from '../../../engine/clock.ts';
-import type { Engine } from '../../../engine/engine.ts';
-import { isEngineError } from '../../../engine/errors.ts';
-import type { Executor } from '../../../engine/executor.ts';
+import type { Clock } from '../../../engine/clock.ts';
 import { MemoryStore } from '../../../engine/store.ts';
-import type { SettleParticipant } from '../../../engine/virtual-clock.ts';
-import type { FetchHandler, Listening, ListenOptions } from '../../../node.ts';
-import { JOURNAL_BODY_LIMIT, type Journal, queryOf } from '../../journal.ts';
-import { connectCatalogTriggers } from '../catalog-triggers.ts';
-import { ConsulCatalog } from '../consul-catalog.ts';
-import type { CtsFake } from '../cts-fake.ts';
-import { ScriptedOutcomes } from '../scripted-outcomes.ts';
-import { createTerraformModel, type TerraformModel } from '../terraform-model.ts';
-import { adoptStoredTasks } from './adopt.ts';
+import type { IdleParticipant } from '../../../engine/virtual-clock.ts';
+import type { FetchHandler } from '../../../node.ts';
+import { cancelElectionTimers, elect, releaseLock, scheduleElection } from './election.ts';
+import { CtsClusterError } from './errors.ts';
+import { closeServers, createMember, followerApp, listenOn } from './member-server.ts';
+import { CLUSTER_DEFAULTS, type CtsMemberStopOptions, validateClusterOptions } from './options.ts';
 import {
-  CLUSTER_DEFAULTS,
-  type CtsClusterMemberOptions,
-  type CtsClusterOptions,
-  type CtsMemberStopOptions,
-  defaultMemberId,
-  validateClusterOptions,
-} from './options.ts';
-
-/** Where a member is in its life. */
-export type CtsMemberState = 'up' | 'crashed' | 'stopped';
-
-/** One member as the control surface shows it. */
-export interface CtsClusterMemberInfo {
-  readonly id: string;
-  readonly serviceName: string;
-  /** The address it advertises (`instance.address`), or null. */
-  readonly address: string | null;
-  /** The port it listens (or listened) on; null before the cluster listens. */
-  readonly port: number | null;
-  /** Its base URL, e.g. `http://127.0.0.1:50123`; null before the cluster listens. */
-  readonly url: string | null;
-  readonly state: CtsMemberState;
-  /** What `/v1/status/cluster` says of its health. */
-  readonly healthy: boolean;
-  /** Whether `/v1/status/cluster` lists it (a gracefully stopped member deregisters). */
-  readonly listed: boolean;
-  /** Whether it leads: holds the lock and serves the API. */
-  readonly leader: boolean;
-  /** Whether the lock is held in its name (a crashed leader's session outlives it). */
-  readonly holdsLock: boolean;
-}
-
-/** The cluster as the control surface shows it. */
-export interface CtsClusterSnapshot {
-  readonly name: string;
-  /** The member that leads, or null during an election. */
-  readonly leader: string | null;
-  /** The member whose session holds the lock, or null. */
-  readonly lockHolder: string | null;
-  /** Members in join order. */
-  readonly members: CtsClusterMemberInfo[];
-}
-
-/** What happened to the cluster. */
-export type CtsClusterTransitionKind =
-  | 'leader-elected'
-  | 'member-crashed'
-  | 'member-stopped'
-  | 'member-started'
-  | 'lock-released'
-  | 'catch-up-started'
-  | 'catch-up-task'
-  | 'catch-up-finished'
-  | 'triggers-resumed';
-
-/** One transition, oldest first in {@link CtsCluster.transitions}. */
-export interface CtsClusterTransition {
-  readonly seq: number;
-  /** On the fake's clock, epoch ms. */
-  readonly atMs: number;
-  readonly kind: CtsClusterTransitionKind;
-  readonly member: string;
-  /** catch-up-task: the task. */
-  readonly task?: string;
-  /** catch-up-task: what its run did. */
-  readonly outcome?: 'succeeded' | 'failed' | 'skipped-disabled' | 'init-failed' | 'not-run';
-  /** catch-up-task: the failure; lock-released: why. */
-  readonly detail?: string;
-}
-
-/** Raised for control requests the cluster cannot carry out (an unknown member, …). */
-export class CtsClusterError extends Error {
-  override readonly name = 'CtsClusterError';
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400,
-  ) {
-    super(message);
-  }
-}
-
-/** The Node listener `startFakeServer` passes in (this module opens no socket itself). */
-export type ListenFunction = (handler: FetchHandler, options: ListenOptions) => Promise<Listening>;
-
-/** Options of {@link CtsCluster}. */
-export interface CtsClusterInit {
-  readonly clock: Clock;
-  readonly cluster: CtsClusterOptions;
-  readonly globalBufferPeriod?: EffectiveBufferPeriod;
-  /** Where member requests and transitions are journaled. */
-  readonly journal?: Journal;
-}
-
-interface World {
-  readonly store: MemoryStore;
-  readonly catalog: ConsulCatalog;
-  readonly outcomes: ScriptedOutcomes;
-  readonly model: TerraformModel;
-}
-
-interface Term {
-  readonly engine: Engine;
-  readonly app: Hono;
-  /** Initialises a task's driver (the shared Terraform model's scripted outcomes). */
-  initTask(config: TaskConfig): void;
-  /** Tasks whose driver failed to initialise in the catch-up pass: never run on this term. */
-  readonly noDriver: Set<string>;
-  ended: boolean;
-  /** Forwards catalog changes held back during the catch-up pass, from then on all. */
-  open(): void;
-  disconnect(): void;
-}
-
-interface Member {
-  readonly id: string;
-  readonly serviceName: string;
-  readonly addressSetting: string | null | undefined;
-  readonly requestedPort: number;
-  port: number | undefined;
-  server: Listening | undefined;
-  state: CtsMemberState;
-  portMode: 'close' | 'unhealthy';
-  healthyFromMs: number;
-  downSinceMs: number | undefined;
-  term: Term | undefined;
-  readonly leadership: CtsLeadership;
-  readonly followerApp: Hono;
-  /** The journaled app its port serves. */
-  readonly serverApp: Hono;
-}
+  clusterSnapshot,
+  clusterView,
+  leaderInfo,
+  memberInfo,
+  recordTransition,
+} from './snapshot.ts';
+import { type ClusterState, createWorld, leadingMember, memberOf } from './state.ts';
+import { endTerm } from './term.ts';
+import type {
+  CtsClusterInit,
+  CtsClusterMemberInfo,
+  CtsClusterSnapshot,
+  CtsClusterTransition,
+  CtsClusterView,
+  ListenFunction,
+} from './types.ts';
 
 interface ClockWithTracking extends Clock {
-  track?(participant: SettleParticipant): () => void;
+  track?(participant: IdleParticipant): () => void;
 }
 
-function createWorld(): World {
-  const catalog = new ConsulCatalog();
-  const outcomes = new ScriptedOutcomes();
-  return {
-    store: new MemoryStore(),
-    catalog,
-    outcomes,
-    model: createTerraformModel({ catalog, outcomes }),
-  };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A simulated CTS Enterprise HA cluster. */
+/**
+ * A simulated CTS Enterprise HA cluster: the front door. The lock and the
+ * election are in `election.ts`, leadership terms and their catch-up pass
+ * in `term.ts`, each member's port in `member-server.ts`, what the control
+ * API shows in `snapshot.ts`; they share one {@link ClusterState}.
+ */
 export class CtsCluster {
   readonly name: string;
   readonly clock: Clock;
-  readonly #options: Required<Omit<CtsClusterOptions, 'members' | 'redirect' | 'name'>> & {
-    readonly redirect: CtsRedirectOptions;
-  };
-  readonly #globalBufferPeriod: EffectiveBufferPeriod | undefined;
-  readonly #journal: Journal | undefined;
-  readonly #members: Member[];
-  readonly #standby: Engine;
+  readonly #state: ClusterState;
   readonly #viewApp: Hono;
   readonly #viewFollowerApp: Hono;
-  readonly #pending = new Set<Promise<void>>();
   readonly #untrack: (() => void) | undefined;
-  #world: World = createWorld();
-  #transitions: CtsClusterTransition[] = [];
-  #seq = 0;
-  #lockHolder: string | undefined;
-  #lockFreeAtMs = 0;
-  #lockReleaseTimer: ClockTimer | undefined;
-  #electionTimer: ClockTimer | undefined;
-  #successor: string | undefined;
-  #listen: ListenFunction | undefined;
-  #host: string | undefined;
-  #closed = false;
   /** The cluster as a single CTS fake: the API of whoever leads, the shared world. */
-  readonly fake: CtsFake;
+  readonly fake: CtsClusterView;
 
   constructor(init: CtsClusterInit) {
     validateClusterOptions(init.cluster);
     const options = init.cluster;
     this.name = options.name;
     this.clock = init.clock;
-    this.#options = {
-      sessionTtlMs: options.sessionTtlMs ?? CLUSTER_DEFAULTS.sessionTtlMs,
-      lockDelayMs: options.lockDelayMs ?? CLUSTER_DEFAULTS.lockDelayMs,
-      healthCheckIntervalMs:
-        options.healthCheckIntervalMs ?? CLUSTER_DEFAULTS.healthCheckIntervalMs,
-      deregisterCriticalAfterMs:
-        options.deregisterCriticalAfterMs ?? CLUSTER_DEFAULTS.deregisterCriticalAfterMs,
-      serviceName: options.serviceName ?? CLUSTER_DEFAULTS.serviceName,
-      redirect: options.redirect ?? {},
+    const state: ClusterState = {
+      name: options.name,
+      clock: init.clock,
+      options: {
+        sessionTtlMs: options.sessionTtlMs ?? CLUSTER_DEFAULTS.sessionTtlMs,
+        lockDelayMs: options.lockDelayMs ?? CLUSTER_DEFAULTS.lockDelayMs,
+        healthCheckIntervalMs:
+          options.healthCheckIntervalMs ?? CLUSTER_DEFAULTS.healthCheckIntervalMs,
+        deregisterCriticalAfterMs:
+          options.deregisterCriticalAfterMs ?? CLUSTER_DEFAULTS.deregisterCriticalAfterMs,
+        serviceName: options.serviceName ?? CLUSTER_DEFAULTS.serviceName,
+        redirect: options.redirect ?? {},
+      },
+      globalBufferPeriod: init.globalBufferPeriod,
+      journal: init.journal,
+      members: [],
+      // Followers never reach an engine (the guard answers first); they share one idle engine.
+      standby: createCtsEngine({ clock: init.clock, store: new MemoryStore() }),
+      pending: new Set(),
+      world: createWorld(),
+      transitions: [],
+      seq: 0,
+      lockHolder: undefined,
+      lockFreeAtMs: 0,
+      lockReleaseTimer: undefined,
+      electionTimer: undefined,
+      successor: undefined,
+      listen: undefined,
+      host: undefined,
+      closed: false,
     };
-    this.#globalBufferPeriod = init.globalBufferPeriod;
-    this.#journal = init.journal;
-    // Followers never reach an engine (the guard answers first); they share one idle engine.
-    this.#standby = createCtsEngine({ clock: this.clock, store: new MemoryStore() });
+    this.#state = state;
     const settings =
       typeof options.members === 'object'
         ? options.members
         : Array.from({ length: options.members ?? CLUSTER_DEFAULTS.members }, () => ({}));
-    this.#members = settings.map((setting, index) => this.#createMember(setting, index));
-    const ids = new Set(this.#members.map((member) => member.id));
-    if (ids.size !== this.#members.length)
+    state.members.push(...settings.map((setting, index) => createMember(state, setting, index)));
+    const ids = new Set(state.members.map((member) => member.id));
+    if (ids.size !== state.members.length)
       throw new TypeError('taskport: cts.cluster.members must have distinct ids');
 
     // The cluster-level view (the fake server's own /v1): the leader's API, or
     // a follower's answer while nobody leads.
-    this.#viewFollowerApp = this.#followerApp({
+    this.#viewFollowerApp = followerApp(state, {
       isLeader: () => false,
-      leader: () => this.#leaderInfo(),
-      cluster: () => this.#clusterView(),
-      redirect: this.#options.redirect,
+      leader: () => leaderInfo(state),
+      cluster: () => clusterView(state),
+      redirect: state.options.redirect,
     });
     this.#viewApp = new Hono();
     this.#viewApp.all('*', (c) => {
-      const term = this.#leading()?.term;
+      const term = leadingMember(state)?.term;
       return (term?.app ?? this.#viewFollowerApp).fetch(c.req.raw);
     });
 
     this.#untrack = (this.clock as ClockWithTracking).track?.({
-      isIdle: () => this.#pending.size === 0,
+      isIdle: () => state.pending.size === 0,
       whenIdle: () => this.whenIdle(),
     });
 
@@ -276,17 +134,17 @@ export class CtsCluster {
         return cluster.#viewApp;
       },
       get engine() {
-        return cluster.#leading()?.term?.engine ?? cluster.#standby;
+        return leadingMember(state)?.term?.engine ?? state.standby;
       },
       get catalog() {
-        return cluster.#world.catalog;
+        return state.world.catalog;
       },
       get outcomes() {
-        return cluster.#world.outcomes;
+        return state.world.outcomes;
       },
       close: () => this.close(),
     };
-    this.#elect();
+    elect(state);
   }
 
   // -------------------------------------------------------------------------
@@ -295,48 +153,43 @@ export class CtsCluster {
 
   /** The member that leads, or undefined during an election. */
   leader(): CtsClusterMemberInfo | undefined {
-    const leading = this.#leading();
-    return leading === undefined ? undefined : this.#info(leading);
+    const leading = leadingMember(this.#state);
+    return leading === undefined ? undefined : memberInfo(this.#state, leading);
   }
 
   /** One member; throws CtsClusterError (404) for an unknown id. */
   member(id: string): CtsClusterMemberInfo {
-    return this.#info(this.#member(id));
+    return memberInfo(this.#state, memberOf(this.#state, id));
   }
 
   /** Every member, in join order. */
   members(): CtsClusterMemberInfo[] {
-    return this.#members.map((member) => this.#info(member));
+    return this.#state.members.map((member) => memberInfo(this.#state, member));
   }
 
   /** The cluster at a glance. */
   snapshot(): CtsClusterSnapshot {
-    return {
-      name: this.name,
-      leader: this.#leading()?.id ?? null,
-      lockHolder: this.#lockHolder ?? null,
-      members: this.members(),
-    };
+    return clusterSnapshot(this.#state);
   }
 
   /** Every transition since the cluster started (or was reset), oldest first. */
   transitions(): CtsClusterTransition[] {
-    return [...this.#transitions];
+    return [...this.#state.transitions];
   }
 
   /** The request handler of a member's port (journaled), for serving it yourself. */
   handler(id: string): FetchHandler {
-    return this.#member(id).serverApp;
+    return memberOf(this.#state, id).serverApp;
   }
 
   /** True when no catch-up pass is running. */
   isIdle(): boolean {
-    return this.#pending.size === 0;
+    return this.#state.pending.size === 0;
   }
 
   /** Resolves once no catch-up pass is running. */
   async whenIdle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all(this.#pending);
+    while (this.#state.pending.size > 0) await Promise.all(this.#state.pending);
   }
 
   // -------------------------------------------------------------------------
@@ -349,36 +202,40 @@ export class CtsCluster {
    * frees the lock at once. Either way its engine stops (runs are aborted).
    */
   async stop(id: string, options: CtsMemberStopOptions = {}): Promise<CtsClusterMemberInfo> {
-    const member = this.#member(id);
+    const state = this.#state;
+    const member = memberOf(state, id);
     if (member.state !== 'up') throw new CtsClusterError(`member ${id} is not running`, 409);
-    if (options.successor !== undefined) this.#member(options.successor);
+    if (options.successor !== undefined) memberOf(state, options.successor);
     const mode = options.mode ?? 'crash';
     member.state = mode === 'crash' ? 'crashed' : 'stopped';
     member.downSinceMs = this.clock.now();
     member.portMode = options.port ?? 'close';
-    if (options.successor !== undefined) this.#successor = options.successor;
-    this.#record({ kind: mode === 'crash' ? 'member-crashed' : 'member-stopped', member: id });
-    const closing: Promise<void>[] = [this.#endTerm(member)];
+    if (options.successor !== undefined) state.successor = options.successor;
+    recordTransition(state, {
+      kind: mode === 'crash' ? 'member-crashed' : 'member-stopped',
+      member: id,
+    });
+    const closing: Promise<void>[] = [endTerm(member)];
     if (member.portMode === 'close' && member.server !== undefined) {
       closing.push(member.server.close());
       member.server = undefined;
     }
     await Promise.all(closing);
-    if (this.#lockHolder === id && this.#lockReleaseTimer === undefined) {
-      if (mode === 'graceful') this.#releaseLock('session destroyed');
+    if (state.lockHolder === id && state.lockReleaseTimer === undefined) {
+      if (mode === 'graceful') releaseLock(state, 'session destroyed');
       else {
-        this.#lockReleaseTimer = this.clock.setTimer(
-          () => this.#releaseLock('session TTL expired'),
-          this.#options.sessionTtlMs,
+        state.lockReleaseTimer = this.clock.setTimer(
+          () => releaseLock(state, 'session TTL expired'),
+          state.options.sessionTtlMs,
         );
       }
     }
-    return this.#info(member);
+    return memberInfo(state, member);
   }
 
   /** Stops the member that leads (see {@link stop}); throws 409 when nobody leads. */
   async failover(options: CtsMemberStopOptions = {}): Promise<CtsClusterMemberInfo> {
-    const leading = this.#leading();
+    const leading = leadingMember(this.#state);
     if (leading === undefined) throw new CtsClusterError('no member leads the cluster', 409);
     return this.stop(leading.id, options);
   }
@@ -388,17 +245,18 @@ export class CtsCluster {
    * first health check passes; if nobody holds the lock it may be elected.
    */
   async start(id: string): Promise<CtsClusterMemberInfo> {
-    const member = this.#member(id);
+    const state = this.#state;
+    const member = memberOf(state, id);
     if (member.state === 'up') throw new CtsClusterError(`member ${id} is already running`, 409);
     member.state = 'up';
     member.portMode = 'close';
     member.downSinceMs = undefined;
-    member.healthyFromMs = this.clock.now() + this.#options.healthCheckIntervalMs;
-    if (this.#listen !== undefined && member.server === undefined) await this.#listenOn(member);
-    this.#record({ kind: 'member-started', member: id });
-    if (this.#lockHolder === undefined)
-      this.#scheduleElection(Math.max(0, this.#lockFreeAtMs - this.clock.now()));
-    return this.#info(member);
+    member.healthyFromMs = this.clock.now() + state.options.healthCheckIntervalMs;
+    if (state.listen !== undefined && member.server === undefined) await listenOn(state, member);
+    recordTransition(state, { kind: 'member-started', member: id });
+    if (state.lockHolder === undefined)
+      scheduleElection(state, Math.max(0, state.lockFreeAtMs - this.clock.now()));
+    return memberInfo(state, member);
   }
 
   // -------------------------------------------------------------------------
@@ -407,15 +265,16 @@ export class CtsCluster {
 
   /** Gives every member its own port (`startFakeServer` calls this). */
   async listen(listen: ListenFunction, options: { readonly host?: string } = {}): Promise<void> {
-    this.#listen = listen;
-    this.#host = options.host ?? '127.0.0.1';
+    const state = this.#state;
+    state.listen = listen;
+    state.host = options.host ?? '127.0.0.1';
     try {
-      for (const member of this.#members) {
+      for (const member of state.members) {
         if (member.server === undefined && (member.state === 'up' || member.portMode !== 'close'))
-          await this.#listenOn(member);
+          await listenOn(state, member);
       }
     } catch (error) {
-      await this.#closeServers();
+      await closeServers(state);
       throw error;
     }
   }
@@ -425,400 +284,33 @@ export class CtsCluster {
    * nothing stored, a new catalog and outcomes. Ports are kept.
    */
   async reset(): Promise<void> {
-    this.#cancelTimers();
-    await Promise.all(this.#members.map((member) => this.#endTerm(member)));
+    const state = this.#state;
+    cancelElectionTimers(state);
+    await Promise.all(state.members.map((member) => endTerm(member)));
     await this.whenIdle();
-    this.#world = createWorld();
-    this.#transitions = [];
-    this.#lockHolder = undefined;
-    this.#lockFreeAtMs = 0;
-    this.#successor = undefined;
-    for (const member of this.#members) {
+    state.world = createWorld();
+    state.transitions = [];
+    state.lockHolder = undefined;
+    state.lockFreeAtMs = 0;
+    state.successor = undefined;
+    for (const member of state.members) {
       member.state = 'up';
       member.portMode = 'close';
       member.downSinceMs = undefined;
       member.healthyFromMs = this.clock.now();
-      if (this.#listen !== undefined && member.server === undefined) await this.#listenOn(member);
+      if (state.listen !== undefined && member.server === undefined) await listenOn(state, member);
     }
-    this.#elect();
+    elect(state);
   }
 
   /** Closes every port and stops every engine. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#cancelTimers();
-    await Promise.all([
-      ...this.#members.map((member) => this.#endTerm(member)),
-      this.#closeServers(),
-    ]);
-    await this.#standby.close();
+    const state = this.#state;
+    if (state.closed) return;
+    state.closed = true;
+    cancelElectionTimers(state);
+    await Promise.all([...state.members.map((member) => endTerm(member)), closeServers(state)]);
+    await state.standby.close();
     this.#untrack?.();
-  }
-
-  // -------------------------------------------------------------------------
-  // Internals
-  // -------------------------------------------------------------------------
-
-  #createMember(setting: CtsClusterMemberOptions, index: number): Member {
-    const leadership: CtsLeadership = {
-      isLeader: () => member.term !== undefined,
-      leader: () => this.#leaderInfo(),
-      cluster: () => this.#clusterView(),
-      redirect: this.#options.redirect,
-    };
-    const member: Member = {
-      id: setting.id ?? defaultMemberId(index),
-      serviceName: setting.serviceName ?? this.#options.serviceName,
-      addressSetting: setting.address,
-      requestedPort: setting.port ?? 0,
-      port: undefined,
-      server: undefined,
-      state: 'up',
-      portMode: 'close',
-      healthyFromMs: this.clock.now(),
-      downSinceMs: undefined,
-      term: undefined,
-      leadership,
-      followerApp: this.#followerApp(leadership),
-      serverApp: new Hono(),
-    };
-    this.#routeServerApp(member);
-    return member;
-  }
-
-  #followerApp(leadership: CtsLeadership): Hono {
-    return ctsApi({
-      engine: this.#standby,
-      enterprise: true,
-      globalBufferPeriod: this.#globalBufferPeriod,
-      leadership,
-    });
-  }
-
-  /** What a member's port serves: its API (leader or follower), journaled; 503 once it failed. */
-  #routeServerApp(member: Member): void {
-    member.serverApp.all('*', async (c) => {
-      const atMs = this.clock.now();
-      const request = c.req.raw;
-      const response =
-        member.state === 'up'
-          ? await (member.term?.app ?? member.followerApp).fetch(request)
-          : legacyError(503, unhealthyMessage(`instance ${member.id} has failed`));
-      // After the answer: the body the member read is remembered, one it did not read is read now.
-      const body =
-        request.method === 'GET' || request.method === 'HEAD'
-          ? ''
-          : await readBodyPrefix(request, JOURNAL_BODY_LIMIT);
-      const url = new URL(request.url);
-      const entry = {
-        method: request.method,
-        path: url.pathname,
-        query: queryOf(url),
-        body,
-        status: response.status,
-        atMs,
-        dialect: 'cts',
-        member: member.id,
-      };
-      this.#journal?.record(entry);
-      return response;
-    });
-  }
-
-  async #listenOn(member: Member): Promise<void> {
-    const listen = this.#listen as ListenFunction;
-    member.server = await listen(member.serverApp, {
-      host: this.#host,
-      port: member.port ?? member.requestedPort,
-    });
-    member.port = member.server.port;
-  }
-
-  async #closeServers(): Promise<void> {
-    await Promise.all(
-      this.#members.map(async (member) => {
-        const server = member.server;
-        member.server = undefined;
-        await server?.close();
-      }),
-    );
-  }
-
-  #member(id: string): Member {
-    const member = this.#members.find((candidate) => candidate.id === id);
-    if (member === undefined) throw new CtsClusterError(`no cluster member ${id}`, 404);
-    return member;
-  }
-
-  #leading(): Member | undefined {
-    return this.#members.find((member) => member.term !== undefined);
-  }
-
-  #addressOf(member: Member): string | undefined {
-    if (member.addressSetting === null) return undefined;
-    if (member.addressSetting !== undefined) return member.addressSetting;
-    if (this.#host === undefined) return undefined;
-    return this.#host === '0.0.0.0' || this.#host === '::' ? 'localhost' : this.#host;
-  }
-
-  #leaderInfo(): CtsLeaderInfo | undefined {
-    if (this.#lockHolder === undefined) return undefined;
-    const holder = this.#member(this.#lockHolder);
-    return { id: holder.id, address: this.#addressOf(holder), port: holder.port };
-  }
-
-  #listed(member: Member): boolean {
-    if (member.state === 'stopped') return false;
-    if (member.state === 'crashed')
-      return this.clock.now() < (member.downSinceMs ?? 0) + this.#options.deregisterCriticalAfterMs;
-    return true;
-  }
-
-  #healthy(member: Member): boolean {
-    return member.state === 'up' && this.clock.now() >= member.healthyFromMs;
-  }
-
-  #clusterView(): { clusterName: string; members: CtsClusterMember[] } {
-    return {
-      clusterName: this.name,
-      members: this.#members
-        .filter((member) => this.#listed(member))
-        .map((member) => ({
-          id: member.id,
-          serviceName: member.serviceName,
-          healthy: this.#healthy(member),
-          leader: member.id === this.#lockHolder,
-          address: this.#addressOf(member),
-        })),
-    };
-  }
-
-  #info(member: Member): CtsClusterMemberInfo {
-    return {
-      id: member.id,
-      serviceName: member.serviceName,
-      address: this.#addressOf(member) ?? null,
-      port: member.port ?? null,
-      url:
-        member.server?.url ??
-        (member.port === undefined || this.#host === undefined
-          ? null
-          : `http://${this.#host}:${member.port}`),
-      state: member.state,
-      healthy: this.#healthy(member),
-      listed: this.#listed(member),
-      leader: member.term !== undefined,
-      holdsLock: member.id === this.#lockHolder,
-    };
-  }
-
-  #record(transition: Omit<CtsClusterTransition, 'seq' | 'atMs'>): void {
-    const stored: CtsClusterTransition = {
-      seq: ++this.#seq,
-      atMs: this.clock.now(),
-      ...transition,
-    };
-    this.#transitions.push(stored);
-    const query: Record<string, string> = { member: stored.member };
-    if (stored.task !== undefined) query.task = stored.task;
-    if (stored.outcome !== undefined) query.outcome = stored.outcome;
-    this.#journal?.record({
-      method: 'CLUSTER',
-      path: `/_taskport/cts/cluster/transitions/${stored.kind}`,
-      query,
-      body: JSON.stringify(stored),
-      status: 0,
-      atMs: stored.atMs,
-      dialect: 'cluster',
-    });
-  }
-
-  #cancelTimers(): void {
-    this.#lockReleaseTimer?.cancel();
-    this.#lockReleaseTimer = undefined;
-    this.#electionTimer?.cancel();
-    this.#electionTimer = undefined;
-  }
-
-  #releaseLock(reason: string): void {
-    this.#lockReleaseTimer = undefined;
-    const holder = this.#lockHolder;
-    if (holder === undefined) return;
-    this.#lockHolder = undefined;
-    this.#lockFreeAtMs = this.clock.now() + this.#options.lockDelayMs;
-    this.#record({ kind: 'lock-released', member: holder, detail: reason });
-    this.#scheduleElection(this.#options.lockDelayMs);
-  }
-
-  #scheduleElection(delayMs: number): void {
-    if (this.#electionTimer !== undefined || this.#closed) return;
-    this.#electionTimer = this.clock.setTimer(() => {
-      this.#electionTimer = undefined;
-      this.#elect();
-    }, delayMs);
-  }
-
-  /** A member up takes the free lock: the successor asked for, else the first in join order. */
-  #elect(): void {
-    if (this.#lockHolder !== undefined || this.#closed) return;
-    const up = this.#members.filter((member) => member.state === 'up');
-    const winner = up.find((member) => member.id === this.#successor) ?? up[0];
-    if (winner === undefined) return;
-    this.#successor = undefined;
-    this.#lockHolder = winner.id;
-    this.#record({ kind: 'leader-elected', member: winner.id });
-    this.#startTerm(winner);
-  }
-
-  #startTerm(member: Member): void {
-    const world = this.#world;
-    const noDriver = new Set<string>();
-    // The shared model, plus this leader's drivers: a task whose driver
-    // failed to initialise has none, so PATCH answers 500 (research/cts-ha.md §4.2).
-    const executor: Executor & CtsDriverModel = {
-      runStep: (context) => world.model.runStep(context),
-      initTask: (config) => world.model.initTask(config),
-      hasDriver: (taskId) => !noDriver.has(taskId),
-    };
-    const engine = createCtsEngine({
-      clock: this.clock,
-      executor,
-      store: world.store,
-      closeMode: 'abort',
-      // adopt.ts replays the store itself, holding triggers until the catch-up pass.
-      adoptStoredTasks: false,
-    });
-    engine.events.on('task:deleted', (task) => world.model.forget(task.id));
-
-    // Catalog changes during the catch-up pass are held, then forwarded.
-    const held = new Set<string>();
-    let open = false;
-    const scheduler = new Proxy(engine.scheduler, {
-      get(target, property) {
-        if (property === 'notifyChange') {
-          return (taskId: string) => {
-            if (noDriver.has(taskId)) return;
-            if (open) target.notifyChange(taskId);
-            else held.add(taskId);
-          };
-        }
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const disconnect = connectCatalogTriggers(world.catalog, { ...engine, scheduler }, 'cts');
-    const adopted = adoptStoredTasks(engine, world.store, (task) => world.model.forget(task.id));
-
-    const term: Term = {
-      engine,
-      app: ctsApi({
-        engine,
-        enterprise: true,
-        globalBufferPeriod: this.#globalBufferPeriod,
-        leadership: member.leadership,
-      }),
-      initTask: (config) => world.model.initTask(config),
-      noDriver,
-      ended: false,
-      open() {
-        open = true;
-        for (const taskId of held) {
-          try {
-            engine.scheduler.notifyChange(taskId);
-          } catch (error) {
-            if (!isEngineError(error, 'not_found')) throw error;
-          }
-        }
-        held.clear();
-      },
-      disconnect,
-    };
-    member.term = term;
-
-    const pass = this.#catchUp(member, term, adopted).catch((error: unknown) => {
-      engine.events.emit('engine:error', error);
-    });
-    this.#pending.add(pass);
-    void pass.finally(() => this.#pending.delete(pass));
-  }
-
-  /**
-   * Once mode with allow-fail (research/cts-ha.md §4.2): every task's driver
-   * is created again, then every enabled task runs once, in order.
-   */
-  async #catchUp(
-    member: Member,
-    term: Term,
-    adopted: ReturnType<typeof adoptStoredTasks>,
-  ): Promise<void> {
-    const { engine } = term;
-    this.#record({ kind: 'catch-up-started', member: member.id });
-    for (const id of adopted.ids) {
-      if (term.ended) return;
-      const task = engine.tasks.find(id);
-      if (task === undefined || task.deletionRequestedAtMs !== undefined) continue;
-      try {
-        // `createTask` (disabled tasks included): a failure is logged, no event is
-        // stored, and the task is not added to the drivers (checklist item 25c).
-        term.initTask(task.spec as TaskConfig);
-      } catch (error) {
-        term.noDriver.add(task.id);
-        this.#record({
-          kind: 'catch-up-task',
-          member: member.id,
-          task: task.name,
-          outcome: 'init-failed',
-          detail: messageOf(error),
-        });
-        continue;
-      }
-      if (!task.enabled) {
-        this.#record({
-          kind: 'catch-up-task',
-          member: member.id,
-          task: task.name,
-          outcome: 'skipped-disabled',
-        });
-        continue;
-      }
-      try {
-        const execution = engine.runner.start(task, {
-          trigger: { kind: 'manual', firedAtMs: this.clock.now(), changeCount: 0 },
-          retry: null,
-        });
-        const finished = await engine.runner.whenFinished(execution.id);
-        if (term.ended) return;
-        this.#record({
-          kind: 'catch-up-task',
-          member: member.id,
-          task: task.name,
-          outcome: finished.phase === 'succeeded' ? 'succeeded' : 'failed',
-          detail: finished.failureMessage,
-        });
-      } catch (error) {
-        this.#record({
-          kind: 'catch-up-task',
-          member: member.id,
-          task: task.name,
-          outcome: 'not-run',
-          detail: messageOf(error),
-        });
-      }
-    }
-    if (term.ended) return;
-    this.#record({ kind: 'catch-up-finished', member: member.id });
-    adopted.resumeTriggers(term.noDriver);
-    term.open();
-    this.#record({ kind: 'triggers-resumed', member: member.id });
-  }
-
-  async #endTerm(member: Member): Promise<void> {
-    const term = member.term;
-    if (term === undefined) return;
-    member.term = undefined;
-    term.ended = true;
-    term.disconnect();
-    await term.engine.close();
   }
 }

@@ -11,7 +11,8 @@
 
 import { type Context, Hono } from 'hono';
 import { jsonBody } from '../../control-input.ts';
-import { type CtsCluster, CtsClusterError } from './cluster.ts';
+import type { CtsCluster } from './cluster.ts';
+import { CtsClusterError } from './errors.ts';
 import type { CtsMemberStopOptions } from './options.ts';
 
 async function stopOptions(c: Context): Promise<CtsMemberStopOptions> {

@@ -3,11 +3,11 @@
  * the same operations as {@link TfcControl}, as JSON.
  */
 
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { TfcSettings } from '../../api/tfc/settings.ts';
 import type { TfcEntitlements, WebhookDelivery } from '../../api/tfc/types.ts';
 import { ControlInputError, jsonBody } from '../control-input.ts';
-import type { TfcControl } from './tfc-control.ts';
+import type { TfcControl } from './control.ts';
 
 /** What the routes need beyond the control surface. */
 export interface TfcControlRoutesOptions {
@@ -36,7 +36,8 @@ function optionalString(body: Record<string, unknown>, key: string): string | un
  * `POST /tokens`, `POST /agent-pools`, `POST /runs`, `GET /runs`, `GET /runs/:id`,
  * `POST /runs/:id/cancel` (200; 404 unknown run; 409 when it had already ended),
  * `GET /task-stages/:id`, `GET /task-results/:id`, `GET /tasks`, `GET /webhooks`,
- * `GET /knobs`, `PATCH /knobs`, `POST /base-url`, `POST /rate-limit`, `POST /wait-for-idle`.
+ * `GET /knobs`, `PATCH /knobs`, `POST /base-url`, `POST /rate-limit`, `POST /when-idle`
+ * (`POST /wait-for-idle`, deprecated, is the same).
  */
 export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesOptions): Hono {
   const routes = new Hono();
@@ -173,10 +174,13 @@ export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesO
     control.injectRateLimit(typeof count === 'number' ? count : Number.NaN);
     return c.json({});
   });
-  routes.post('/wait-for-idle', async (c) => {
+  const whenIdle = async (c: Context): Promise<Response> => {
     await options.whenIdle();
     return c.json({});
-  });
+  };
+  routes.post('/when-idle', whenIdle);
+  /** @deprecated `POST /_taskport/tfc/when-idle`, the same operation under the one idle word. */
+  routes.post('/wait-for-idle', whenIdle);
 
   routes.notFound((c) =>
     c.json({ error: `taskport: no tfc control route ${c.req.method} ${c.req.path}` }, 404),

@@ -1,6 +1,7 @@
 /**
  * Connect unary errors: the codes, the one table from code to HTTP status,
- * the error type the Ona handlers throw, and its JSON envelope.
+ * the error type the Ona handlers throw, and its JSON envelope. Successful
+ * answers are in `responses.ts`.
  */
 
 import { isEngineError } from '../../engine/errors.ts';
@@ -116,21 +117,5 @@ export function connectErrorResponse(
   return new Response(JSON.stringify(body), {
     status: statuses[error.code],
     headers: { 'content-type': 'application/json', ...headers },
-  });
-}
-
-/** A successful Connect unary response: 200 with proto3 JSON (`{}` for empty messages). */
-export function connectJsonResponse(body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
-}
-
-/** {@link connectJsonResponse} for a body already serialised. */
-export function connectJsonTextResponse(json: string): Response {
-  return new Response(json, {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
   });
 }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { goTimeQuote } from './go-text.ts';
+import { goTimeQuote } from './text.ts';
 
 const NS_PER_UNIT: Readonly<Record<string, bigint>> = {
   ns: 1n,

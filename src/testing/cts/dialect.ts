@@ -1,0 +1,63 @@
+/**
+ * The `cts` dialect as the fake server serves it: one simulated CTS daemon
+ * (or, with `cts.cluster`, an HA cluster) under `/v1`, its control routes
+ * under `/_taskport/cts`, and seeding through `POST /v1/tasks`.
+ */
+
+import ctsOpenApi from '../../api/cts/openapi.json' with { type: 'json' };
+import type { TaskRequestTask } from '../../api/cts/types.ts';
+import type { FakeDialect, SeedFailure } from '../fake-dialect.ts';
+import { isUnder } from '../mount.ts';
+import { CtsCluster } from './cluster/cluster.ts';
+import {
+  type CtsFake,
+  type CtsFakeOptions,
+  createCtsClusterFake,
+  createCtsFake,
+} from './cts-fake.ts';
+
+/** What `seed({ cts })` creates. */
+export interface CtsSeedInput {
+  /** Tasks as the `task` object of `POST /v1/tasks`. */
+  readonly tasks: readonly TaskRequestTask[];
+  /** `now` runs each task once, in order, as CTS's once mode does at start-up. @default 'none' */
+  readonly run?: 'now' | 'none';
+}
+
+/** The fake's `cts` dialect. */
+export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
+  title: 'Consul-Terraform-Sync (/v1)',
+  waitsOn: 'clock',
+  claim: (path) => (isUnder(path, '/v1') ? 'cts' : undefined),
+  handler: (world) => world.app.fetch,
+  // `withCORS` is the root router's first middleware (`api/api.go`): paths
+  // outside /v1 get its headers, and OPTIONS its 200, as /v1 paths do.
+  answersUnclaimed: true,
+  create({ clock, journal }, options) {
+    const { cluster, globalBufferPeriod } = options;
+    if (cluster === undefined) return createCtsFake(clock, options);
+    return createCtsClusterFake(new CtsCluster({ clock, cluster, globalBufferPeriod, journal }));
+  },
+  async seed(world, input) {
+    const failures: SeedFailure[] = [];
+    const query = input.run === 'now' ? '?run=now' : '';
+    for (const task of input.tasks) {
+      // Once mode runs tasks sequentially, in order.
+      const response = await world.app.request(`/v1/tasks${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ task }),
+      });
+      if (response.status >= 300) {
+        const body = (await response.json()) as { error?: { message?: string } };
+        failures.push({
+          name: String((task as { name?: unknown }).name),
+          status: response.status,
+          message: body.error?.message ?? '',
+        });
+      }
+    }
+    return failures;
+  },
+  openApi: ctsOpenApi,
+};

@@ -1,0 +1,107 @@
+/**
+ * The whole contract between the fake server and a dialect it serves, in
+ * one file: what a dialect's simulated world offers ({@link FakeWorld}) and
+ * how the fake builds, routes to, waits for, seeds and resets it
+ * ({@link FakeDialect}). The registry in `dialects.ts` lists one
+ * `FakeDialect` per dialect; `FakeControl` and `createFakeApp` know
+ * dialects only through it.
+ *
+ * @see src/testing/README.md (how to add a dialect)
+ */
+
+import type { Hono } from 'hono';
+import type { Clock } from '../engine/clock.ts';
+import type { FetchHandler, Listening, ListenOptions } from '../node.ts';
+import type { Journal } from './journal.ts';
+
+/** A web-standard request handler, as a Hono app's `fetch`. */
+export type DialectFetch = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/** The Node listener `startFakeServer` passes to worlds that open ports of their own. */
+export type ListenFunction = (handler: FetchHandler, options: ListenOptions) => Promise<Listening>;
+
+/** What the fake server hands a dialect when it builds a world. */
+export interface FakeDialectContext {
+  /** The fake's clock: every timer and timestamp of the world goes through it. */
+  readonly clock: Clock;
+  /** The fake's journal, for requests a world answers on ports of its own. */
+  readonly journal: Journal;
+}
+
+/**
+ * One dialect's simulated world: the fake builds one at start and a new one
+ * at each reset (unless it resets in place).
+ */
+export interface FakeWorld<Control = unknown> {
+  /** The dialect's public API. */
+  readonly app: { readonly fetch: DialectFetch };
+  /** What a test drives the world with, as methods (`control.<dialect>`). */
+  readonly control: Control;
+  /** The same operations over HTTP, mounted at `/_taskport/<dialect>`. */
+  readonly controlRoutes: Hono;
+  /** True when the world has no work in flight. */
+  isIdle(): boolean;
+  /** Resolves the next time the world has no work in flight. */
+  whenIdle(): Promise<void>;
+  /** Stops its timers, runs and requests. */
+  close(): Promise<void>;
+  /**
+   * Resets the world in place instead of being replaced by a new one: a
+   * world with ports of its own (a CTS cluster's members) keeps them.
+   */
+  resetInPlace?(): Promise<void>;
+  /** Opens the world's own ports, once the fake listens (`startFakeServer`). */
+  listen?(listen: ListenFunction, options: { readonly host?: string }): Promise<void>;
+}
+
+/** A seeded item the dialect's public API refused, with the status and message it answered. */
+export interface SeedFailure {
+  readonly name: string;
+  readonly status: number;
+  readonly message: string;
+}
+
+/**
+ * A dialect as the fake server serves it. `Options` are its part of the
+ * fake's options (`cts: {…}`), `World` what {@link create} builds, `Seed`
+ * its part of `seed()`'s input (`never` when it has none).
+ */
+export interface FakeDialect<Options, World extends FakeWorld, Seed = never> {
+  /** How the CLI's usage names it, e.g. `Consul-Terraform-Sync (/v1)`. */
+  readonly title: string;
+  /**
+   * Where its work waits. `'clock'`: its engines attach to the fake's
+   * clock, so a virtual clock's `whenIdle()` moves time for them. `'io'`:
+   * on real I/O the clock cannot see (tfc's webhooks), which the fake lets
+   * land before virtual time may jump (past a time limit, say).
+   */
+  readonly waitsOn: 'clock' | 'io';
+  /**
+   * Whether its public API answers this request, and if so under which
+   * journal label (`'none'` for a path it answers but does not own). The
+   * fake asks the dialects in registry order; the first claim wins.
+   */
+  claim(path: string, method: string): string | undefined;
+  /** The handler of the requests it claims, in `world`. */
+  handler(world: World): DialectFetch;
+  /**
+   * Whether its handler also answers the requests no dialect claims, labelled
+   * `'none'` in the journal: CTS's root router answers every path (any
+   * OPTIONS with 200, the rest with chi's 404, all with its CORS headers).
+   * The first served dialect that says so answers them; with none, the fake
+   * answers a plain 404.
+   */
+  readonly answersUnclaimed?: boolean;
+  /** Builds a world on the fake's clock. */
+  create(context: FakeDialectContext, options: Options): World;
+  /** Creates what `input` lists through the public API's own validation; returns what was refused. */
+  seed?(world: World, input: Seed): Promise<SeedFailure[]>;
+  /** Its API description, served at `/_taskport/openapi/<dialect>.json`. */
+  readonly openApi?: unknown;
+}
+
+/**
+ * Any dialect, as the registry checks its entries (methods compare their
+ * parameters both ways, so every dialect's options, world and seed fit).
+ */
+export type AnyFakeDialect = FakeDialect<never, FakeWorld, never>;
