@@ -6,13 +6,17 @@
 
 import type { TaskConfig } from '../../api/cts/types.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { isEngineError } from '../../engine/errors.ts';
 import type { ConsulCatalog } from './consul-catalog.ts';
 import { renderTask } from './module-input.ts';
+
+/** What the catalog triggers need of an engine. */
+export type CatalogTriggerPort = Pick<Engine, 'events' | 'listTasks' | 'notifyChange'>;
 
 /** Starts forwarding catalog changes to the engine's tasks of `scope`; returns the function that stops it. */
 export function connectCatalogTriggers(
   catalog: ConsulCatalog,
-  engine: Engine,
+  engine: CatalogTriggerPort,
   scope: string,
 ): () => void {
   const lastSeen = new Map<string, string | undefined>();
@@ -26,13 +30,21 @@ export function connectCatalogTriggers(
   const deleted = (task: { id: string }): void => {
     lastSeen.delete(task.id);
   };
-  const changed = (): void => {
-    for (const task of engine.tasks.list(scope)) {
-      const key = keyOf(task.spec as TaskConfig);
+  const triggerChanged = async (): Promise<void> => {
+    for (const task of await engine.listTasks<TaskConfig>(scope)) {
+      const key = keyOf(task.spec);
       if (key === undefined || key === lastSeen.get(task.id)) continue;
       lastSeen.set(task.id, key);
-      engine.scheduler.notifyChange(task.id);
+      try {
+        await engine.notifyChange(task.id);
+      } catch (error) {
+        // Deleted between the listing and the change: nothing to trigger.
+        if (!isEngineError(error, 'not_found')) throw error;
+      }
     }
+  };
+  const changed = (): void => {
+    triggerChanged().catch((error: unknown) => engine.events.emit('engine:error', error));
   };
   engine.events.on('task:created', created);
   engine.events.on('task:deleted', deleted);

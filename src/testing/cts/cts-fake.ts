@@ -67,6 +67,7 @@ export function createCtsFake(clock: Clock, options: CtsFakeOptions = {}): CtsFa
   const disconnect = connectCatalogTriggers(catalog, engine, 'cts');
   const app = ctsApi({
     engine,
+    drivers: model,
     enterprise: options.enterprise,
     globalBufferPeriod: options.globalBufferPeriod,
   });

@@ -3,14 +3,11 @@
  * (research/cts-ha.md §4.3): its fresh engine works on the shared store, as
  * CTS Enterprise reads its tasks and events back from Consul KV.
  *
- * An engine's StatusTracker and Scheduler keep derived state (health counts,
- * cron timers) that they build from the engine's own events, not from the
- * store, so an engine opened on a store that already holds tasks would see
- * them as unknown. Adoption replays what the store holds through the new
- * engine's public surface: each task is announced as created (without
- * triggers, so that no cron fires before the catch-up pass), and its events
- * are recorded again oldest first, with their ids and times, so that health
- * and the summary counts come out as they were.
+ * The store keeps each task's events, health and the summary counts, so
+ * nothing of the status needs replaying. What the engine's scheduler holds
+ * (which tasks it may trigger, cron timers) comes from the engine's own task
+ * events: adoption announces each task as created without triggers, so that
+ * no cron fires before the catch-up pass, and gives them back afterwards.
  */
 
 import type { Engine } from '../../../engine/engine.ts';
@@ -24,7 +21,7 @@ export interface AdoptedTasks {
    * Gives every adopted task that still exists, but those in `except`, its
    * triggers back (cron starts ticking).
    */
-  resumeTriggers(except?: ReadonlySet<string>): void;
+  resumeTriggers(except?: ReadonlySet<string>): Promise<void>;
 }
 
 /**
@@ -32,31 +29,27 @@ export interface AdoptedTasks {
  * deletion was requested and never finished is removed: its DELETE was
  * answered 202 (research/cts-ha.md §4.3 leaves this open).
  */
-export function adoptStoredTasks(
+export async function adoptStoredTasks(
   engine: Engine,
   store: Store,
   onDropped: (task: Task) => void = () => {},
-): AdoptedTasks {
+): Promise<AdoptedTasks> {
   const ids: string[] = [];
-  for (const task of store.listTasks()) {
+  for (const task of await store.listTasks()) {
     if (task.deletionRequestedAtMs !== undefined) {
-      store.deleteEvents(task.id);
-      store.deleteTask(task.id);
+      await store.deleteTask(task.id);
       onDropped(task);
       continue;
     }
     engine.events.emit('task:created', { ...task, triggers: [] });
-    const history = [...store.listEvents(task.id)].reverse();
-    store.deleteEvents(task.id);
-    for (const event of history) engine.status.record(event);
     ids.push(task.id);
   }
   return {
     ids,
-    resumeTriggers(except) {
+    async resumeTriggers(except) {
       for (const id of ids) {
         if (except?.has(id) === true) continue;
-        const task = engine.tasks.find(id);
+        const task = await engine.findTask(id);
         if (task === undefined || task.deletionRequestedAtMs !== undefined) continue;
         if (!task.triggers.some((trigger) => trigger.kind === 'cron')) continue;
         // The scheduler re-arms cron when an update changes the triggers.

@@ -18,7 +18,7 @@
 import { Hono } from 'hono';
 import { createCtsEngine } from '../../../api/cts/cts-engine.ts';
 import type { Clock } from '../../../engine/clock.ts';
-import { MemoryStore } from '../../../engine/store.ts';
+import { MemoryStore } from '../../../engine/memory-store.ts';
 import type { IdleParticipant } from '../../../engine/virtual-clock.ts';
 import type { FetchHandler } from '../../../node.ts';
 import { cancelElectionTimers, elect, releaseLock, scheduleElection } from './election.ts';

@@ -9,7 +9,7 @@ import type { CtsLeadership, CtsRedirectOptions } from '../../../api/cts/ha/lead
 import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.ts';
 import type { Clock, ClockTimer } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
-import { MemoryStore } from '../../../engine/store.ts';
+import { MemoryStore } from '../../../engine/memory-store.ts';
 import type { Listening } from '../../../node.ts';
 import type { Journal } from '../../journal.ts';
 import { ConsulCatalog } from '../consul-catalog.ts';
@@ -35,7 +35,7 @@ export interface Term {
   readonly noDriver: Set<string>;
   ended: boolean;
   /** Forwards catalog changes held back during the catch-up pass, from then on all. */
-  open(): void;
+  open(): Promise<void>;
   disconnect(): void;
 }
 

@@ -11,7 +11,7 @@ import type { TaskConfig } from '../../../api/cts/types.ts';
 import { isEngineError } from '../../../engine/errors.ts';
 import type { Executor } from '../../../engine/executor.ts';
 import { connectCatalogTriggers } from '../catalog-triggers.ts';
-import { adoptStoredTasks } from './adopt.ts';
+import { type AdoptedTasks, adoptStoredTasks } from './adopt.ts';
 import { recordTransition } from './snapshot.ts';
 import { type ClusterState, type Member, messageOf, type Term } from './state.ts';
 
@@ -39,26 +39,25 @@ export function startTerm(state: ClusterState, member: Member): void {
   // Catalog changes during the catch-up pass are held, then forwarded.
   const held = new Set<string>();
   let open = false;
-  const scheduler = new Proxy(engine.scheduler, {
-    get(target, property) {
-      if (property === 'notifyChange') {
-        return (taskId: string) => {
-          if (noDriver.has(taskId)) return;
-          if (open) target.notifyChange(taskId);
-          else held.add(taskId);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+  const disconnect = connectCatalogTriggers(
+    world.catalog,
+    {
+      events: engine.events,
+      listTasks: (scope) => engine.listTasks(scope),
+      notifyChange: async (taskId) => {
+        if (noDriver.has(taskId)) return;
+        if (open) await engine.notifyChange(taskId);
+        else held.add(taskId);
+      },
     },
-  });
-  const disconnect = connectCatalogTriggers(world.catalog, { ...engine, scheduler }, 'cts');
-  const adopted = adoptStoredTasks(engine, world.store, (task) => world.model.forget(task.id));
+    'cts',
+  );
 
   const term: Term = {
     engine,
     app: ctsApi({
       engine,
+      drivers: executor,
       enterprise: true,
       globalBufferPeriod: state.globalBufferPeriod,
       leadership: member.leadership,
@@ -66,11 +65,11 @@ export function startTerm(state: ClusterState, member: Member): void {
     initTask: (config) => world.model.initTask(config),
     noDriver,
     ended: false,
-    open() {
+    async open() {
       open = true;
       for (const taskId of held) {
         try {
-          engine.scheduler.notifyChange(taskId);
+          await engine.notifyChange(taskId);
         } catch (error) {
           if (!isEngineError(error, 'not_found')) throw error;
         }
@@ -81,7 +80,9 @@ export function startTerm(state: ClusterState, member: Member): void {
   };
   member.term = term;
 
-  const pass = catchUp(state, member, term, adopted).catch((error: unknown) => {
+  const pass = adoptStoredTasks(engine, world.store, (task) => world.model.forget(task.id))
+    .then((adopted) => catchUp(state, member, term, adopted))
+    .catch((error: unknown) => {
     engine.events.emit('engine:error', error);
   });
   state.pending.add(pass);
@@ -96,13 +97,13 @@ async function catchUp(
   state: ClusterState,
   member: Member,
   term: Term,
-  adopted: ReturnType<typeof adoptStoredTasks>,
+  adopted: AdoptedTasks,
 ): Promise<void> {
   const { engine } = term;
   recordTransition(state, { kind: 'catch-up-started', member: member.id });
   for (const id of adopted.ids) {
     if (term.ended) return;
-    const task = engine.tasks.find(id);
+    const task = await engine.findTask(id);
     if (task === undefined || task.deletionRequestedAtMs !== undefined) continue;
     try {
       // `createTask` (disabled tasks included): a failure is logged, no event is
@@ -129,11 +130,9 @@ async function catchUp(
       continue;
     }
     try {
-      const execution = engine.runner.start(task, {
-        trigger: { kind: 'manual', firedAtMs: state.clock.now(), changeCount: 0 },
-        retry: null,
-      });
-      const finished = await engine.runner.whenFinished(execution.id);
+      // CTS_RETRY_POLICY retries trigger runs only: a manual run is tried once.
+      const execution = await engine.runNow(task.id);
+      const finished = await engine.whenFinished(execution.id);
       if (term.ended) return;
       recordTransition(state, {
         kind: 'catch-up-task',
@@ -154,8 +153,8 @@ async function catchUp(
   }
   if (term.ended) return;
   recordTransition(state, { kind: 'catch-up-finished', member: member.id });
-  adopted.resumeTriggers(term.noDriver);
-  term.open();
+  await adopted.resumeTriggers(term.noDriver);
+  await term.open();
   recordTransition(state, { kind: 'triggers-resumed', member: member.id });
 }
 
