@@ -51,8 +51,7 @@ export async function adoptStoredTasks(
         if (except?.has(id) === true) continue;
         const task = await engine.findTask(id);
         if (task === undefined || task.deletionRequestedAtMs !== undefined) continue;
-        if (!task.triggers.some((trigger) => trigger.kind === 'cron')) continue;
-        // The scheduler re-arms cron when an update changes the triggers.
+        // The scheduler takes the triggers back (and re-arms cron) when an update changes them.
         engine.events.emit('task:updated', task, { ...task, triggers: [] });
       }
     },

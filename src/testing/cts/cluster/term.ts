@@ -83,8 +83,8 @@ export function startTerm(state: ClusterState, member: Member): void {
   const pass = adoptStoredTasks(engine, world.store, (task) => world.model.forget(task.id))
     .then((adopted) => catchUp(state, member, term, adopted))
     .catch((error: unknown) => {
-    engine.events.emit('engine:error', error);
-  });
+      engine.events.emit('engine:error', error);
+    });
   state.pending.add(pass);
   void pass.finally(() => state.pending.delete(pass));
 }
