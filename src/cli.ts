@@ -11,6 +11,7 @@ import {
   bufferPeriodSettingsFromRequest,
   finalizeGlobalBufferPeriod,
 } from './api/cts/buffer-period.ts';
+import type { Store } from './engine/store.ts';
 import { isLoopbackHost } from './testing/control-guard.ts';
 import { exposedHostWarning } from './testing/control-messages.ts';
 import {
@@ -67,9 +68,24 @@ Options:
   --enterprise       serve as CTS Enterprise (accept terraform_version, terraform_cloud_workspace)
 ${CLUSTER_USAGE}  --automations <file>
                      seed an Ona environment's tasks from an automations.yaml file
+  --store <url>      keep the CTS tasks and events in PostgreSQL (postgres://…): they
+                     survive a restart; a reset deletes them
   --environment <id> the id of that Ona environment (created if needed; default: a new one)
   -h, --help         show this help
 `;
+
+/** `--store postgres://…`: the CTS tasks and events in PostgreSQL (loaded only then). */
+async function openStorage(
+  url: string | undefined,
+): Promise<{ store: Store; close(): Promise<void> } | undefined> {
+  if (url === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new Error(`--store takes a postgres:// connection string, got ${JSON.stringify(url)}`);
+  const { createPostgresStorage } = await import('./postgres/storage.ts');
+  const storage = createPostgresStorage({ connectionString: url });
+  await storage.migrate();
+  return { store: storage.store, close: () => storage.close() };
+}
 
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -88,6 +104,7 @@ async function serve(argv: string[]): Promise<void> {
       'cluster-session-ttl': { type: 'string' },
       automations: { type: 'string' },
       environment: { type: 'string' },
+      store: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -110,6 +127,7 @@ async function serve(argv: string[]): Promise<void> {
   // A config with a high_availability block serves a cluster (see CLUSTER_USAGE).
   const cluster = clusterOptionsFromCli(values, port, config);
   const allowedHosts = values['allowed-host'] ?? [];
+  const storage = await openStorage(values.store);
   const server = await startFakeServer({
     port,
     host: values.host,
@@ -119,6 +137,7 @@ async function serve(argv: string[]): Promise<void> {
     cts: {
       enterprise: values.enterprise,
       cluster,
+      store: storage?.store,
       globalBufferPeriod:
         config?.bufferPeriod === undefined
           ? undefined
@@ -149,7 +168,10 @@ async function serve(argv: string[]): Promise<void> {
   if (!isLoopbackHost(values.host)) process.stderr.write(exposedHostWarning(values.host));
   if (cluster !== undefined) process.stdout.write(describeMembers(server.control.ctsCluster));
   const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => storage?.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

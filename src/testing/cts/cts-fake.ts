@@ -10,6 +10,7 @@ import { createCtsEngine } from '../../api/cts/cts-engine.ts';
 import type { EffectiveBufferPeriod } from '../../api/cts/types.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
+import type { Store } from '../../engine/store.ts';
 import type { FakeWorld } from '../fake-dialect.ts';
 import { connectCatalogTriggers } from './catalog-triggers.ts';
 import type { CtsCluster } from './cluster/cluster.ts';
@@ -33,6 +34,13 @@ export interface CtsFakeOptions {
    * (`createCtsClusterFake`).
    */
   readonly cluster?: CtsClusterOptions;
+  /**
+   * Where the daemon keeps its tasks and events (`taskport serve --store`):
+   * with a durable store (`taskport/postgres`) they survive a restart of the
+   * fake, and a reset deletes them. The simulated Consul stays in memory.
+   * @default a new in-memory store per world
+   */
+  readonly store?: Store;
 }
 
 /** The parts of one simulated CTS daemon, or of a cluster's view of one. */
@@ -62,7 +70,12 @@ export function createCtsFake(clock: Clock, options: CtsFakeOptions = {}): CtsFa
   const catalog = new ConsulCatalog();
   const outcomes = new ScriptedOutcomes();
   const model = createTerraformModel({ catalog, outcomes });
-  const engine = createCtsEngine({ clock, executor: model, closeMode: 'abort' });
+  const engine = createCtsEngine({
+    clock,
+    executor: model,
+    closeMode: 'abort',
+    store: options.store,
+  });
   engine.events.on('task:deleted', (task) => model.forget(task.id));
   const disconnect = connectCatalogTriggers(catalog, engine, 'cts');
   const app = ctsApi({
@@ -89,6 +102,21 @@ export function createCtsFake(clock: Clock, options: CtsFakeOptions = {}): CtsFa
       disconnect();
       await engine.close();
     },
+    // A world on a store it was given outlives its process: a reset empties
+    // that store rather than opening a new world on what it still holds.
+    resetInPlace:
+      options.store === undefined
+        ? undefined
+        : async () => {
+            const tasks = await engine.listTasks();
+            for (const task of tasks) {
+              const active = engine.activeExecution(task.id);
+              if (active !== undefined) engine.stopExecution(active.id, 'reset');
+            }
+            await Promise.all(tasks.map((task) => engine.deleteTask(task.id).catch(() => {})));
+            catalog.clear();
+            outcomes.clear();
+          },
   };
   return fake;
 }
