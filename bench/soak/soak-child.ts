@@ -84,7 +84,12 @@ async function collect(): Promise<void> {
 async function settle(): Promise<void> {
   const { control } = running();
   await control.whenIdle();
-  await control.ctsFake.engine.tasks.whenDeletionsSettled();
+  const engine = control.ctsFake.engine;
+  // The front door has no "deletions settled": join each pending one (a second
+  // deleteTask of a task being deleted resolves with the same removal). One that
+  // finished meanwhile answers not_found, which is as settled.
+  const deleting = (await engine.listTasks()).filter((task) => engine.isDeleting(task.id));
+  await Promise.all(deleting.map((task) => engine.deleteTask(task.id).catch(() => undefined)));
   await turn();
 }
 
@@ -95,7 +100,8 @@ async function sample(): Promise<ChildSample> {
   const engine = control.ctsFake.engine;
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
-  const tasks = engine.tasks.list();
+  const tasks = await engine.listTasks();
+  const executions = engine.executions();
   return {
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
@@ -107,11 +113,14 @@ async function sample(): Promise<ChildSample> {
     ),
     journalEntries: control.calls().length,
     tasks: tasks.length,
-    tasksBeingDeleted: tasks.filter((task) => engine.tasks.isDeleting(task.id)).length,
-    executionsKept: engine.runner.list().length,
-    activeExecutions: engine.runner.activeCount,
+    tasksBeingDeleted: tasks.filter((task) => engine.isDeleting(task.id)).length,
+    executionsKept: executions.length,
+    // An active execution is the one its task's activeExecution() returns.
+    activeExecutions: executions.filter(
+      (execution) => engine.activeExecution(execution.taskId) === execution,
+    ).length,
     catalogServices: control.cts.services().length,
-    statusSummary: engine.status.summary(),
+    statusSummary: await engine.summary(),
     cpuUserMicros: cpu.user,
     cpuSystemMicros: cpu.system,
   };

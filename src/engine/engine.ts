@@ -38,12 +38,15 @@ export interface InspectOptions {
   readonly timeoutMs?: number;
 }
 
-/** Options of {@link Engine.applyOnce}. */
-export interface ApplyOnceOptions {
+/** Options of {@link Engine.startOnce}. */
+export interface StartOnceOptions {
   /** The trigger the run reports. @default a manual trigger fired now */
   readonly trigger?: TriggerInfo;
   readonly timeoutMs?: number;
 }
+
+/** @deprecated The former name of {@link StartOnceOptions}. */
+export type ApplyOnceOptions = StartOnceOptions;
 
 /** The settings a dialect may read back (never the executor or the store). */
 export interface EngineSettings {
@@ -94,10 +97,15 @@ export interface Engine extends AsyncDisposable {
   /** Starts a run now, past the buffer period; rejects with `busy`, `invalid`, `not_found`. */
   runNow(taskId: string, options?: RunNowOptions): Promise<Execution>;
   /**
-   * Applies a task that is not stored (CTS's create with `?run=now`): one run,
-   * never retried, recorded nowhere; resolves with the finished execution.
+   * Starts one run of a task that is not stored (CTS's create with
+   * `?run=now`, each Ona execution), outside the scheduler: never retried,
+   * no follow-up run, and its outcome becomes an event only if a task with
+   * its id is stored by the time it ends. Resolves with the live execution
+   * once it started (its phase is still moving); {@link whenFinished}
+   * resolves with it once final. It is kept for reads like any other, until
+   * {@link forgetExecutions} of `task.id`.
    */
-  applyOnce(task: Task, options?: ApplyOnceOptions): Promise<Execution>;
+  startOnce(task: Task, options?: StartOnceOptions): Promise<Execution>;
   /**
    * A plan-only run of a stored task (by id) or of a task that is not stored
    * (by definition). It records nothing and changes no state.
@@ -335,9 +343,9 @@ class EngineFrontDoor implements Engine {
     return this.#scheduler.runNow(taskId, options);
   }
 
-  async applyOnce(task: Task, options: ApplyOnceOptions = {}): Promise<Execution> {
+  async startOnce(task: Task, options: StartOnceOptions = {}): Promise<Execution> {
     await this.#ready;
-    const execution = this.#runner.start(task, {
+    return this.#runner.start(task, {
       trigger: options.trigger ?? {
         kind: 'manual',
         firedAtMs: this.clock.now(),
@@ -346,7 +354,6 @@ class EngineFrontDoor implements Engine {
       timeoutMs: options.timeoutMs,
       retry: null,
     });
-    return this.#runner.whenFinished(execution.id);
   }
 
   async inspect(task: string | TaskInput, inspectOptions: InspectOptions = {}): Promise<Execution> {

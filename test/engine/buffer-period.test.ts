@@ -23,18 +23,18 @@ describe('buffer-period maths (hcat buffer_period.go)', () => {
   });
 });
 
-function setup(bufferPeriod?: { minMs: number; maxMs: number }) {
+async function setup(bufferPeriod?: { minMs: number; maxMs: number }) {
   const clock = new VirtualClock({ startMs: 0 });
   const executor = recordingExecutor();
   const engine = createEngine({ clock, executor });
-  engine.tasks.create({ id: 'a', name: 'a', bufferPeriod });
+  await engine.createTask({ id: 'a', name: 'a', bufferPeriod });
   return { clock, executor, engine };
 }
 
 describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () => {
   it('one period: a single change runs once, min after it', async () => {
-    const { clock, executor, engine } = setup({ minMs: 5_000, maxMs: 20_000 });
-    engine.scheduler.notifyChange('a', 1);
+    const { clock, executor, engine } = await setup({ minMs: 5_000, maxMs: 20_000 });
+    await engine.notifyChange('a', 1);
     await clock.advance(4_999);
     expect(executor.calls).toHaveLength(0);
     await clock.advance(1);
@@ -44,10 +44,10 @@ describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () =
   });
 
   it('snooze once: a second change within min pushes the run to min after it', async () => {
-    const { clock, executor, engine } = setup({ minMs: 5_000, maxMs: 20_000 });
-    engine.scheduler.notifyChange('a', 1);
+    const { clock, executor, engine } = await setup({ minMs: 5_000, maxMs: 20_000 });
+    await engine.notifyChange('a', 1);
     await clock.advance(3_000);
-    engine.scheduler.notifyChange('a', 2);
+    await engine.notifyChange('a', 2);
     await clock.advance(4_999);
     expect(executor.calls).toHaveLength(0);
     await clock.advance(1);
@@ -55,20 +55,20 @@ describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () =
   });
 
   it('deadline: repeated snoozes cannot push the run past max after the first change', async () => {
-    const { clock, executor, engine } = setup({ minMs: 4, maxMs: 6 });
-    engine.scheduler.notifyChange('a', 1);
+    const { clock, executor, engine } = await setup({ minMs: 4, maxMs: 6 });
+    await engine.notifyChange('a', 1);
     for (const data of [2, 3, 4]) {
       await clock.advance(2);
-      if (executor.calls.length === 0) engine.scheduler.notifyChange('a', data);
+      if (executor.calls.length === 0) await engine.notifyChange('a', data);
     }
     expect(executor.calls).toMatchObject([{ startedAtMs: 6 }]);
   });
 
   it('not configured: each change runs at once', async () => {
-    const { clock, executor, engine } = setup(undefined);
-    engine.scheduler.notifyChange('a', 1);
+    const { clock, executor, engine } = await setup(undefined);
+    await engine.notifyChange('a', 1);
     await clock.runUntilIdle();
-    engine.scheduler.notifyChange('a', 2);
+    await engine.notifyChange('a', 2);
     await clock.runUntilIdle();
     expect(executor.calls.map((call) => [call.data, call.startedAtMs])).toEqual([
       [1, 0],
@@ -77,12 +77,12 @@ describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () =
   });
 
   it('multiple: the periods of different tasks are independent', async () => {
-    const { clock, executor, engine } = setup({ minMs: 1_000, maxMs: 4_000 });
-    engine.tasks.create({ id: 'b', name: 'b', bufferPeriod: { minMs: 3_000, maxMs: 3_000 } });
-    engine.scheduler.notifyChange('a');
-    engine.scheduler.notifyChange('b');
+    const { clock, executor, engine } = await setup({ minMs: 1_000, maxMs: 4_000 });
+    await engine.createTask({ id: 'b', name: 'b', bufferPeriod: { minMs: 3_000, maxMs: 3_000 } });
+    await engine.notifyChange('a');
+    await engine.notifyChange('b');
     await clock.advance(500);
-    engine.scheduler.notifyChange('a');
+    await engine.notifyChange('a');
     await clock.advance(10_000);
     expect(executor.calls.map((call) => [call.taskId, call.startedAtMs])).toEqual([
       ['a', 1_500],
@@ -91,19 +91,19 @@ describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () =
   });
 
   it('reset: a reset period never fires', async () => {
-    const { clock, executor, engine } = setup({ minMs: 1_000, maxMs: 4_000 });
-    engine.scheduler.notifyChange('a');
-    engine.scheduler.resetBuffer('a');
+    const { clock, executor, engine } = await setup({ minMs: 1_000, maxMs: 4_000 });
+    await engine.notifyChange('a');
+    await engine.resetBuffer('a');
     await clock.advance(10_000);
     expect(executor.calls).toHaveLength(0);
-    expect(engine.scheduler.bufferFireAtMs('a')).toBeUndefined();
+    expect(await engine.bufferFireAtMs('a')).toBeUndefined();
   });
 
   it('the next change after a run starts a new period with a new deadline', async () => {
-    const { clock, executor, engine } = setup({ minMs: 1_000, maxMs: 2_000 });
-    engine.scheduler.notifyChange('a', 1);
+    const { clock, executor, engine } = await setup({ minMs: 1_000, maxMs: 2_000 });
+    await engine.notifyChange('a', 1);
     await clock.advance(1_000);
-    engine.scheduler.notifyChange('a', 2);
+    await engine.notifyChange('a', 2);
     await clock.advance(1_000);
     expect(executor.calls.map((call) => [call.data, call.startedAtMs])).toEqual([
       [1, 1_000],
@@ -119,7 +119,7 @@ describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () =
         fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 30 }),
         async (minMs, extraMs, gaps) => {
           const maxMs = minMs + extraMs;
-          const { clock, executor, engine } = setup({ minMs, maxMs });
+          const { clock, executor, engine } = await setup({ minMs, maxMs });
           // Model: replay the changes against the formula, splitting bursts where a run fired.
           const expected: [number, number][] = [];
           let burstStart: number | undefined;
@@ -142,7 +142,7 @@ describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () =
           for (const [index, gap] of gaps.entries()) {
             now += gap;
             await clock.advanceTo(now);
-            engine.scheduler.notifyChange('a', index);
+            await engine.notifyChange('a', index);
           }
           await clock.advance(maxMs + 1);
           expect(executor.calls.map((call) => [call.startedAtMs, call.data])).toEqual(expected);

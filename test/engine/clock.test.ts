@@ -58,8 +58,8 @@ describe('VirtualClock', () => {
       clock,
       executor: { runStep: ({ signal }) => sleep(clock, 2_500, signal) },
     });
-    engine.tasks.create({ id: 'a', name: 'a', bufferPeriod: { minMs: 1_000, maxMs: 1_000 } });
-    engine.scheduler.notifyChange('a');
+    await engine.createTask({ id: 'a', name: 'a', bufferPeriod: { minMs: 1_000, maxMs: 1_000 } });
+    await engine.notifyChange('a');
     await clock.runUntilIdle();
     // Nothing was running, so the buffer period is left pending.
     expect(clock.now()).toBe(0);

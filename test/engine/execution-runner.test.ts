@@ -17,8 +17,8 @@ describe('plans', () => {
       clock,
       executor: { plan: () => threeGroups, runStep: base.runStep },
     });
-    engine.tasks.create({ id: 't', name: 't' });
-    const execution = engine.scheduler.runNow('t');
+    await engine.createTask({ id: 't', name: 't' });
+    const execution = await engine.runNow('t');
     await clock.runUntilIdle();
     expect(base.calls.map((call) => [call.stepId, call.startedAtMs])).toEqual([
       ['prepare', 0],
@@ -51,8 +51,8 @@ describe('plans', () => {
       stepConcurrency: 1,
       executor: { plan: () => threeGroups, runStep: base.runStep },
     });
-    engine.tasks.create({ id: 't', name: 't' });
-    engine.scheduler.runNow('t');
+    await engine.createTask({ id: 't', name: 't' });
+    await engine.runNow('t');
     await clock.runUntilIdle();
     expect(base.calls.map((call) => [call.stepId, call.startedAtMs])).toEqual([
       ['prepare', 0],
@@ -72,8 +72,8 @@ describe('plans', () => {
       clock,
       executor: { plan: () => threeGroups, runStep: base.runStep },
     });
-    engine.tasks.create({ id: 't', name: 't' });
-    const execution = engine.scheduler.runNow('t');
+    await engine.createTask({ id: 't', name: 't' });
+    const execution = await engine.runNow('t');
     await clock.runUntilIdle();
     expect(execution.phase).toBe('failed');
     expect(execution.failureMessage).toBe('left broke');
@@ -83,7 +83,7 @@ describe('plans', () => {
       ['right', 'succeeded'],
       ['finish', 'skipped'],
     ]);
-    expect(engine.status.events('t')).toMatchObject([
+    expect((await engine.taskStatus('t'))?.events).toMatchObject([
       { success: false, failureMessage: 'left broke' },
     ]);
   });
@@ -92,11 +92,11 @@ describe('plans', () => {
     const clock = new VirtualClock({ startMs: 0 });
     const executor = recordingExecutor();
     const engine = createEngine({ clock, executor });
-    engine.tasks.create({ id: 'db', name: 'db' });
-    engine.tasks.create({ id: 'cache', name: 'cache' });
-    engine.tasks.create({ id: 'api', name: 'api', dependsOn: ['db', 'cache'] });
-    engine.tasks.create({ id: 'web', name: 'web', dependsOn: ['api', 'db'] });
-    const execution = engine.scheduler.runNow('web');
+    await engine.createTask({ id: 'db', name: 'db' });
+    await engine.createTask({ id: 'cache', name: 'cache' });
+    await engine.createTask({ id: 'api', name: 'api', dependsOn: ['db', 'cache'] });
+    await engine.createTask({ id: 'web', name: 'web', dependsOn: ['api', 'db'] });
+    const execution = await engine.runNow('web');
     await clock.runUntilIdle();
     expect(execution.steps.map((step) => [step.id, step.group])).toEqual([
       ['db', 0],
@@ -106,12 +106,48 @@ describe('plans', () => {
     ]);
   });
 
+  it('a dependency on a task that is not stored fails the execution and names it', async () => {
+    const clock = new VirtualClock({ startMs: 0 });
+    const executor = recordingExecutor();
+    const engine = createEngine({ clock, executor });
+    await engine.createTask({ id: 'api', name: 'api', dependsOn: ['db'] });
+    const execution = await engine.runNow('api');
+    await clock.runUntilIdle();
+    expect(execution).toMatchObject({
+      phase: 'failed',
+      failureMessage: 'task api depends on unknown task db',
+    });
+    expect(executor.calls).toEqual([]);
+  });
+
+  it("an executor's plan finds other stored tasks through the async lookupTask", async () => {
+    const clock = new VirtualClock({ startMs: 0 });
+    const seen: unknown[] = [];
+    const engine = createEngine({
+      clock,
+      executor: {
+        async plan({ task, lookupTask }) {
+          const found = await Promise.all(task.dependsOn.map((id) => lookupTask(id)));
+          seen.push(...found.map((dependency) => dependency?.spec));
+          return [[{ id: task.id }]];
+        },
+        runStep: () => undefined,
+      },
+    });
+    await engine.createTask({ id: 'db', name: 'db', spec: { port: 5432 } });
+    await engine.createTask({ id: 'api', name: 'api', dependsOn: ['db', 'cache'] });
+    const execution = await engine.runNow('api');
+    await clock.runUntilIdle();
+    expect(execution.phase).toBe('succeeded');
+    expect(seen).toEqual([{ port: 5432 }, undefined]);
+  });
+
   it('a dependency cycle fails the execution with a clear message', async () => {
     const clock = new VirtualClock({ startMs: 0 });
     const engine = createEngine({ clock });
-    engine.tasks.create({ id: 'a', name: 'a', dependsOn: ['b'] });
-    engine.tasks.create({ id: 'b', name: 'b', dependsOn: ['a'] });
-    const execution = engine.scheduler.runNow('a');
+    await engine.createTask({ id: 'a', name: 'a', dependsOn: ['b'] });
+    await engine.createTask({ id: 'b', name: 'b', dependsOn: ['a'] });
+    const execution = await engine.runNow('a');
     await clock.runUntilIdle();
     expect(execution).toMatchObject({
       phase: 'failed',
@@ -133,18 +169,18 @@ describe('stops and timeouts', () => {
       },
     };
     const engine = createEngine({ clock, executor });
-    engine.tasks.create({ id: 't', name: 't' });
-    const execution = engine.scheduler.runNow('t');
+    await engine.createTask({ id: 't', name: 't' });
+    const execution = await engine.runNow('t');
     await clock.advance(1_000);
-    engine.runner.stop(execution.id);
+    engine.stopExecution(execution.id);
     expect(execution.desiredPhase).toBe('stopped');
-    await engine.runner.whenFinished(execution.id);
+    await engine.whenFinished(execution.id);
     expect(seenReason).toBeInstanceOf(ExecutionStoppedError);
     expect(execution).toMatchObject({ phase: 'stopped', finishedAtMs: 1_000 });
     expect(execution.steps[0]?.phase).toBe('stopped');
     // Stopping a finished execution is a no-op.
-    expect(engine.runner.stop(execution.id).phase).toBe('stopped');
-    expect(engine.status.events('t')).toEqual([]);
+    expect(engine.stopExecution(execution.id).phase).toBe('stopped');
+    expect((await engine.taskStatus('t'))?.events).toEqual([]);
   });
 
   it('an executor that never settles fails at the timeout, and the task is free again', async () => {
@@ -162,8 +198,8 @@ describe('stops and timeouts', () => {
           }),
       },
     });
-    engine.tasks.create({ id: 't', name: 't' });
-    const execution = engine.scheduler.runNow('t');
+    await engine.createTask({ id: 't', name: 't' });
+    const execution = await engine.runNow('t');
     await clock.runUntilIdle();
     expect(execution).toMatchObject({
       phase: 'failed',
@@ -171,19 +207,20 @@ describe('stops and timeouts', () => {
       finishedAtMs: 30_000,
     });
     expect(seenReason).toBeInstanceOf(ExecutionTimeoutError);
-    expect(engine.runner.isActive('t')).toBe(false);
+    expect(await engine.isActive('t')).toBe(false);
+    expect(engine.activeExecution('t')).toBeUndefined();
   });
 
   it('an executor that ignores its signal does not hold the task after a stop', async () => {
     const clock = new VirtualClock({ startMs: 0 });
     const engine = createEngine({ clock, executor: { runStep: () => new Promise(() => {}) } });
-    engine.tasks.create({ id: 't', name: 't' });
-    const execution = engine.scheduler.runNow('t');
+    await engine.createTask({ id: 't', name: 't' });
+    const execution = await engine.runNow('t');
     await clock.advance(10);
-    engine.runner.stop(execution.id);
-    await engine.runner.whenFinished(execution.id);
+    engine.stopExecution(execution.id);
+    await engine.whenFinished(execution.id);
     expect(execution.phase).toBe('stopped');
-    expect(() => engine.scheduler.runNow('t')).not.toThrow();
+    await expect(engine.runNow('t')).resolves.toMatchObject({ taskId: 't' });
     await engine.close();
   });
 
@@ -198,10 +235,10 @@ describe('stops and timeouts', () => {
         },
       },
     });
-    engine.tasks.create({ id: 'bad', name: 'bad' });
-    engine.tasks.create({ id: 'good', name: 'good' });
-    const bad = engine.scheduler.runNow('bad');
-    const good = engine.scheduler.runNow('good');
+    await engine.createTask({ id: 'bad', name: 'bad' });
+    await engine.createTask({ id: 'good', name: 'good' });
+    const bad = await engine.runNow('bad');
+    const good = await engine.runNow('good');
     await clock.runUntilIdle();
     expect(bad).toMatchObject({ phase: 'failed', failureMessage: 'sync boom' });
     expect(good).toMatchObject({ phase: 'succeeded', output: 'fine' });
@@ -213,8 +250,8 @@ describe('retries', () => {
     const clock = new VirtualClock({ startMs: 0 });
     const executor = recordingExecutor({ fail: ({ attempt }) => `attempt ${attempt} failed` });
     const engine = createEngine({ clock, executor, retry: CTS_RETRY_POLICY, random: () => 0.5 });
-    engine.tasks.create({ id: 't', name: 't' });
-    engine.scheduler.notifyChange('t');
+    await engine.createTask({ id: 't', name: 't' });
+    await engine.notifyChange('t');
     await clock.runUntilIdle();
     // Waits: 1 s × 1.25, then 2 s × 1.25.
     expect(executor.calls.map((call) => [call.attempt, call.startedAtMs])).toEqual([
@@ -222,14 +259,14 @@ describe('retries', () => {
       [2, 1_250],
       [3, 3_750],
     ]);
-    const [execution] = engine.runner.list('t');
+    const [execution] = engine.executions('t');
     expect(execution?.attempts.map((attempt) => attempt.failureMessage)).toEqual([
       'attempt 1 failed',
       'attempt 2 failed',
       'attempt 3 failed',
     ]);
-    expect(engine.status.events('t')).toHaveLength(1);
-    engine.scheduler.runNow('t');
+    expect((await engine.taskStatus('t'))?.events).toHaveLength(1);
+    await engine.runNow('t');
     await clock.runUntilIdle();
     expect(executor.calls).toHaveLength(4);
   });
@@ -240,11 +277,11 @@ describe('retries', () => {
       fail: ({ attempt }) => (attempt === 1 ? 'flaky' : undefined),
     });
     const engine = createEngine({ clock, executor, retry: { attempts: 5, baseDelayMs: 100 } });
-    engine.tasks.create({ id: 't', name: 't' });
-    engine.scheduler.notifyChange('t');
+    await engine.createTask({ id: 't', name: 't' });
+    await engine.notifyChange('t');
     await clock.runUntilIdle();
     expect(executor.calls.map((call) => call.startedAtMs)).toEqual([0, 100]);
-    expect(engine.runner.list('t')[0]?.phase).toBe('succeeded');
+    expect(engine.executions('t')[0]?.phase).toBe('succeeded');
   });
 });
 
@@ -261,17 +298,17 @@ describe('plan-only runs', () => {
         },
       },
     });
-    engine.tasks.create({ id: 't', name: 't' });
-    const before = engine.tasks.get('t');
+    await engine.createTask({ id: 't', name: 't' });
+    const before = await engine.getTask('t');
     const execution = await engine.inspect('t');
     const draft = await engine.inspect({ id: 'new', name: 'new' });
     expect(modes).toEqual(['plan', 'plan']);
     expect(execution).toMatchObject({ mode: 'plan', phase: 'succeeded', output: 'plan: 1 to add' });
     expect(draft.taskId).toBe('new');
-    expect(engine.tasks.find('new')).toBeUndefined();
-    expect(engine.tasks.get('t')).toBe(before);
-    expect(engine.status.events('t')).toEqual([]);
-    expect(engine.runner.list('t')).toEqual([]);
+    expect(await engine.findTask('new')).toBeUndefined();
+    expect(await engine.getTask('t')).toBe(before);
+    expect((await engine.taskStatus('t'))?.events).toEqual([]);
+    expect(engine.executions('t')).toEqual([]);
   });
 });
 
@@ -280,12 +317,12 @@ describe('close', () => {
     const clock = new VirtualClock({ startMs: 0 });
     const executor = recordingExecutor({ durationMs: 60_000 });
     const engine = createEngine({ clock, executor });
-    engine.tasks.create({
+    await engine.createTask({
       id: 't',
       name: 't',
       triggers: [{ kind: 'cron', expression: '* * * * *' }],
     });
-    const execution = engine.scheduler.runNow('t');
+    const execution = await engine.runNow('t');
     await clock.advance(1);
     await engine.close();
     expect(execution.phase).toBe('stopped');
@@ -301,8 +338,8 @@ describe('close', () => {
       executor: recordingExecutor({ durationMs: 5_000 }),
       closeMode: 'drain',
     });
-    engine.tasks.create({ id: 't', name: 't' });
-    const execution = engine.scheduler.runNow('t');
+    await engine.createTask({ id: 't', name: 't' });
+    const execution = await engine.runNow('t');
     const closed = engine.close();
     await clock.advance(5_000);
     await closed;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.ts';
-import type { EngineOptions } from '../../src/engine/options.ts';
+import { type EngineOptions, resolveEngineOptions } from '../../src/engine/options.ts';
 
 describe('createEngine options', () => {
   it.each<[string, EngineOptions, string]>([
@@ -48,10 +48,24 @@ describe('createEngine options', () => {
     expect(() => createEngine(options)).toThrow(new TypeError(message));
   });
 
-  it('does not mutate the options object', () => {
+  // The engine no longer exposes its resolved options: `settings` is what a dialect reads back.
+  it('does not mutate the options object', async () => {
     const options = Object.freeze({ historyLimit: 3 });
     const engine = createEngine(options);
-    expect(engine.options.historyLimit).toBe(3);
-    expect(engine.options.concurrency).toBe(Number.POSITIVE_INFINITY);
+    expect(options).toEqual({ historyLimit: 3 });
+    expect(engine.settings).toEqual({
+      historyLimit: 3,
+      executionHistoryLimit: 50,
+      closeMode: 'abort',
+    });
+    expect(resolveEngineOptions(options).concurrency).toBe(Number.POSITIVE_INFINITY);
+    await engine.close();
+  });
+
+  it('rejects a store that is not the async Store port', () => {
+    const oldShape = { putTask: () => undefined, getTask: () => undefined };
+    expect(() => createEngine({ store: oldShape as never })).toThrow(
+      new TypeError('Expected `store` to be a Store, got [object Object] (object)'),
+    );
   });
 });

@@ -20,27 +20,27 @@ function setup(options: { durationMs?: number; concurrency?: number } = {}) {
 describe('coalescing while a task runs (research/cts.md §6)', () => {
   it('three changes during a run make exactly one follow-up run, with the latest data', async () => {
     const { clock, executor, engine, coalesced } = setup();
-    engine.tasks.create({ id: 'a', name: 'a' });
-    engine.scheduler.notifyChange('a', 'first');
+    await engine.createTask({ id: 'a', name: 'a' });
+    await engine.notifyChange('a', 'first');
     await clock.advance(1_000);
-    for (const data of ['second', 'third', 'fourth']) engine.scheduler.notifyChange('a', data);
+    for (const data of ['second', 'third', 'fourth']) await engine.notifyChange('a', data);
     expect(coalesced).toEqual(['a', 'a', 'a']);
     await clock.runUntilIdle();
     expect(executor.calls.map((call) => [call.data, call.startedAtMs])).toEqual([
       ['first', 0],
       ['fourth', 10_000],
     ]);
-    expect(engine.status.events('a')).toHaveLength(2);
+    expect((await engine.taskStatus('a'))?.events).toHaveLength(2);
   });
 
   it('changes buffered during a run coalesce too: the period fires into the running task', async () => {
     const { clock, executor, engine } = setup();
-    engine.tasks.create({ id: 'a', name: 'a', bufferPeriod: { minMs: 1_000, maxMs: 4_000 } });
-    engine.scheduler.notifyChange('a', 1);
+    await engine.createTask({ id: 'a', name: 'a', bufferPeriod: { minMs: 1_000, maxMs: 4_000 } });
+    await engine.notifyChange('a', 1);
     await clock.advance(1_000); // run 1 starts at 1 000 and lasts until 11 000
-    engine.scheduler.notifyChange('a', 2);
+    await engine.notifyChange('a', 2);
     await clock.advance(3_000); // period fires at 3 000 into the running task
-    engine.scheduler.notifyChange('a', 3);
+    await engine.notifyChange('a', 3);
     await clock.runUntilIdle();
     expect(executor.calls.map((call) => [call.data, call.startedAtMs])).toEqual([
       [1, 1_000],
@@ -50,7 +50,7 @@ describe('coalescing while a task runs (research/cts.md §6)', () => {
 
   it('a cron tick that finds the task running is skipped and reported', async () => {
     const { clock, executor, engine, skipped } = setup({ durationMs: 90_000 });
-    engine.tasks.create({
+    await engine.createTask({
       id: 'c',
       name: 'c',
       triggers: [{ kind: 'cron', expression: '* * * * *' }],
@@ -67,7 +67,7 @@ describe('coalescing while a task runs (research/cts.md §6)', () => {
 
   it('cron ticks fire on schedule and are never buffered', async () => {
     const { clock, executor, engine } = setup({ durationMs: 0 });
-    engine.tasks.create({
+    await engine.createTask({
       id: 'c',
       name: 'c',
       bufferPeriod: { minMs: 30_000, maxMs: 60_000 },
@@ -79,12 +79,13 @@ describe('coalescing while a task runs (research/cts.md §6)', () => {
 
   it('two different tasks run in parallel', async () => {
     const { clock, executor, engine } = setup();
-    engine.tasks.create({ id: 'a', name: 'a' });
-    engine.tasks.create({ id: 'b', name: 'b' });
-    engine.scheduler.notifyChange('a');
-    engine.scheduler.notifyChange('b');
+    await engine.createTask({ id: 'a', name: 'a' });
+    await engine.createTask({ id: 'b', name: 'b' });
+    await engine.notifyChange('a');
+    await engine.notifyChange('b');
     await clock.advance(0);
-    expect(engine.runner.activeCount).toBe(2);
+    expect(engine.activeExecution('a')?.phase).toBe('running');
+    expect(engine.activeExecution('b')?.phase).toBe('running');
     await clock.runUntilIdle();
     expect(executor.calls.map((call) => [call.taskId, call.startedAtMs])).toEqual([
       ['a', 0],
@@ -95,10 +96,10 @@ describe('coalescing while a task runs (research/cts.md §6)', () => {
 
   it('a global concurrency limit holds: the third task waits for a slot', async () => {
     const { clock, executor, engine } = setup({ concurrency: 2 });
-    for (const id of ['a', 'b', 'c']) engine.tasks.create({ id, name: id });
-    for (const id of ['a', 'b', 'c']) engine.scheduler.notifyChange(id);
+    for (const id of ['a', 'b', 'c']) await engine.createTask({ id, name: id });
+    for (const id of ['a', 'b', 'c']) await engine.notifyChange(id);
     await clock.advance(0);
-    expect(engine.runner.activeExecution('c')?.phase).toBe('pending');
+    expect(engine.activeExecution('c')?.phase).toBe('pending');
     await clock.runUntilIdle();
     expect(executor.calls.map((call) => [call.taskId, call.startedAtMs])).toEqual([
       ['a', 0],
@@ -109,71 +110,89 @@ describe('coalescing while a task runs (research/cts.md §6)', () => {
 
   it('disabled tasks start no runs and record nothing', async () => {
     const { clock, executor, engine, skipped } = setup({ durationMs: 0 });
-    engine.tasks.create({
+    await engine.createTask({
       id: 'd',
       name: 'd',
       enabled: false,
       triggers: [{ kind: 'change' }, { kind: 'cron', expression: '* * * * *' }],
     });
-    engine.scheduler.notifyChange('d');
+    await engine.notifyChange('d');
     await clock.advance(60_000);
     expect(executor.calls).toHaveLength(0);
-    expect(engine.status.events('d')).toHaveLength(0);
+    expect((await engine.taskStatus('d'))?.events).toHaveLength(0);
     expect(skipped).toEqual([
       ['d', 'change', 'disabled'],
       ['d', 'cron', 'disabled'],
     ]);
-    expect(() => engine.scheduler.runNow('d')).toThrow(
-      expect.objectContaining({ code: 'invalid' }),
-    );
+    await expect(engine.runNow('d')).rejects.toMatchObject({
+      code: 'invalid',
+      details: { reason: 'disabled' },
+    });
   });
 
   it('manual runs bypass the buffer period and see the latest announced data', async () => {
     const { executor, engine } = setup({ durationMs: 0 });
-    engine.tasks.create({ id: 'a', name: 'a', bufferPeriod: { minMs: 5_000, maxMs: 20_000 } });
-    engine.scheduler.notifyChange('a', 'latest');
-    const execution = engine.scheduler.runNow('a');
-    await engine.runner.whenFinished(execution.id);
+    await engine.createTask({ id: 'a', name: 'a', bufferPeriod: { minMs: 5_000, maxMs: 20_000 } });
+    await engine.notifyChange('a', 'latest');
+    const execution = await engine.runNow('a');
+    await engine.whenFinished(execution.id);
     expect(executor.calls).toMatchObject([{ trigger: 'manual', data: 'latest', startedAtMs: 0 }]);
   });
 
   it('a manual run while the task runs is refused with busy', async () => {
     const { clock, engine } = setup();
-    engine.tasks.create({ id: 'a', name: 'a' });
-    engine.scheduler.runNow('a');
-    expect(() => engine.scheduler.runNow('a')).toThrow(expect.objectContaining({ code: 'busy' }));
+    await engine.createTask({ id: 'a', name: 'a' });
+    const running = await engine.runNow('a');
+    await expect(engine.runNow('a')).rejects.toMatchObject({
+      code: 'busy',
+      details: { reason: 'active' },
+    });
+    expect(engine.activeExecution('a')).toBe(running);
     await clock.runUntilIdle();
   });
 
   it('a change for a task that only has a cron trigger is kept for its next tick but runs nothing', async () => {
     const { clock, executor, engine } = setup({ durationMs: 0 });
-    engine.tasks.create({
+    await engine.createTask({
       id: 'c',
       name: 'c',
       triggers: [{ kind: 'cron', expression: '* * * * *' }],
     });
-    engine.scheduler.notifyChange('c', 'fresh');
+    await engine.notifyChange('c', 'fresh');
     await clock.advance(59_999);
     expect(executor.calls).toHaveLength(0);
     await clock.advance(1);
     expect(executor.calls).toMatchObject([{ trigger: 'cron', data: 'fresh' }]);
   });
 
-  it('a change for an unknown task is a not_found error', () => {
+  // notifyChange returns a promise now: an unknown task rejects it instead of throwing.
+  it('a change for an unknown task rejects with not_found and changes nothing', async () => {
+    const { clock, executor, engine } = setup({ durationMs: 0 });
+    await engine.createTask({ id: 'a', name: 'a', bufferPeriod: { minMs: 1_000, maxMs: 1_000 } });
+    await engine.notifyChange('a', 'kept');
+    await expect(engine.notifyChange('nope')).rejects.toMatchObject({
+      code: 'not_found',
+      details: { id: 'nope' },
+    });
+    expect(await engine.bufferFireAtMs('a')).toBe(1_000);
+    await clock.runUntilIdle();
+    await clock.advance(1_000);
+    expect(executor.calls).toMatchObject([{ taskId: 'a', data: 'kept', startedAtMs: 1_000 }]);
+  });
+
+  it('a runNow of an unknown task rejects with not_found', async () => {
     const { engine } = setup();
-    expect(() => engine.scheduler.notifyChange('nope')).toThrow(
-      expect.objectContaining({ code: 'not_found' }),
-    );
+    await expect(engine.runNow('nope')).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('updating the cron expression reschedules the task', async () => {
     const { clock, executor, engine } = setup({ durationMs: 0 });
-    engine.tasks.create({
+    await engine.createTask({
       id: 'c',
       name: 'c',
       triggers: [{ kind: 'cron', expression: '0 * * * *' }],
     });
-    engine.tasks.update('c', { triggers: [{ kind: 'cron', expression: '*/5 * * * *' }] });
+    await engine.updateTask('c', { triggers: [{ kind: 'cron', expression: '*/5 * * * *' }] });
     await clock.advance(10 * 60_000);
     expect(executor.calls.map((call) => call.startedAtMs)).toEqual([300_000, 600_000]);
   });

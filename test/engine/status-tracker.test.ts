@@ -31,54 +31,56 @@ function setup(historyLimit?: number) {
   const run = async (id: string, outcomes: (string | undefined)[]): Promise<void> => {
     for (const outcome of outcomes) {
       failNext = outcome === undefined ? [] : [outcome];
-      await engine.runner.whenFinished(engine.scheduler.runNow(id).id);
+      await engine.whenFinished((await engine.runNow(id)).id);
     }
   };
-  return { clock, engine, run };
+  const events = async (id: string) => (await engine.taskStatus(id))?.events ?? [];
+  const health = async (id: string) => (await engine.taskStatus(id))?.health;
+  return { clock, engine, run, events, health };
 }
 
 describe('StatusTracker', () => {
   it('keeps the newest events first, capped at the history limit, and drops the oldest failures from the health', async () => {
-    const { engine, run } = setup(5);
-    engine.tasks.create({ id: 'a', name: 'a' });
+    const { engine, run, events: eventsOf, health } = setup(5);
+    await engine.createTask({ id: 'a', name: 'a' });
     await run('a', ['boom-1', 'boom-2', undefined, undefined, undefined, undefined]);
-    const events = engine.status.events('a');
+    const events = await eventsOf('a');
     expect(events).toHaveLength(5);
     expect(events.map((event) => event.success)).toEqual([T, T, T, T, F]);
     expect(events[4]?.failureMessage).toBe('boom-2');
-    expect(engine.status.health('a')).toBe('successful');
+    expect(await health('a')).toBe('successful');
     await run('a', ['boom-3']);
     // boom-2 fell off the end: boom-3 is the only stored failure.
-    expect(engine.status.events('a').map((event) => event.success)).toEqual([F, T, T, T, T]);
-    expect(engine.status.health('a')).toBe('errored');
+    expect((await eventsOf('a')).map((event) => event.success)).toEqual([F, T, T, T, T]);
+    expect(await health('a')).toBe('errored');
     await run('a', ['boom-4']);
-    expect(engine.status.health('a')).toBe('critical');
+    expect(await health('a')).toBe('critical');
   });
 
   it('keeps summary counts across creates, runs, disables and deletes', async () => {
-    const { engine, run } = setup();
-    for (const id of ['a', 'b', 'c', 'd']) engine.tasks.create({ id, name: id });
-    engine.tasks.create({ id: 'off', name: 'off', enabled: false });
-    expect(engine.status.summary()).toEqual({
+    const { engine, run, health } = setup();
+    for (const id of ['a', 'b', 'c', 'd']) await engine.createTask({ id, name: id });
+    await engine.createTask({ id: 'off', name: 'off', enabled: false });
+    expect(await engine.summary()).toEqual({
       health: { successful: 0, errored: 0, critical: 0, unknown: 5 },
       enabled: { true: 4, false: 1 },
     });
     await run('a', [undefined]);
     await run('b', ['x']);
     await run('c', ['x', 'y']);
-    engine.tasks.update('a', { enabled: false });
-    expect(engine.status.summary()).toEqual({
+    await engine.updateTask('a', { enabled: false });
+    expect(await engine.summary()).toEqual({
       health: { successful: 1, errored: 1, critical: 1, unknown: 2 },
       enabled: { true: 3, false: 2 },
     });
-    await engine.tasks.delete('c');
-    await engine.tasks.delete('off');
-    expect(engine.status.summary()).toEqual({
+    await engine.deleteTask('c');
+    await engine.deleteTask('off');
+    expect(await engine.summary()).toEqual({
       health: { successful: 1, errored: 1, critical: 0, unknown: 1 },
       enabled: { true: 2, false: 1 },
     });
     // A disabled task keeps the health of its old events (research/cts.md §5.2).
-    expect(engine.status.health('a')).toBe('successful');
+    expect(await health('a')).toBe('successful');
   });
 
   it('records what the event policy keeps, and nothing for plan-only runs', async () => {
@@ -90,11 +92,11 @@ describe('StatusTracker', () => {
           ? { details: { kind: execution.trigger.kind } }
           : undefined,
     });
-    engine.tasks.create({ id: 'a', name: 'a' });
+    await engine.createTask({ id: 'a', name: 'a' });
     await engine.inspect('a');
-    expect(engine.status.events('a')).toEqual([]);
-    await engine.runner.whenFinished(engine.scheduler.runNow('a').id);
-    expect(engine.status.events('a')).toMatchObject([
+    expect((await engine.taskStatus('a'))?.events).toEqual([]);
+    await engine.whenFinished((await engine.runNow('a')).id);
+    expect((await engine.taskStatus('a'))?.events).toMatchObject([
       { success: true, trigger: 'manual', details: { kind: 'manual' } },
     ]);
   });

@@ -171,7 +171,8 @@ export async function createTask(
     if (run.value === 'now' && config.enabled) {
       // TaskCreateAndRun: apply once (no retry) before the task exists; on
       // failure the task is not added.
-      const finished = await app.engine.applyOnce(app.engine.draftTask(input));
+      const started = await app.engine.startOnce(app.engine.draftTask(input));
+      const finished = await app.engine.whenFinished(started.id);
       // `runTask` returns the driver's error unwrapped.
       if (finished.phase !== 'succeeded')
         return sendError(500, finished.failureMessage ?? '', requestId);

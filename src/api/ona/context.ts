@@ -2,13 +2,13 @@
  * What every Ona handler shares.
  */
 
-import type { Engine } from '../../engine/engine.ts';
 import type { ResolvedOnaApiOptions } from './options.ts';
+import type { OnaEnginePort } from './port.ts';
 import type { OnaState } from './state.ts';
 
 /** @internal The state of one Ona service. */
 export interface OnaContext {
-  readonly engine: Engine;
+  readonly engine: OnaEnginePort;
   readonly options: ResolvedOnaApiOptions;
   readonly state: OnaState;
 }

@@ -1,6 +1,6 @@
 /**
  * StartTask, ListTaskExecutions, GetTaskExecution and StopTaskExecution on
- * the engine's ExecutionRunner, and the wire form of an execution. Each Ona
+ * the engine's execution verbs, and the wire form of an execution. Each Ona
  * execution runs as its own engine task (its id is the execution's), so
  * several executions of one Ona task may run at once, as StartTask allows.
  */
@@ -13,8 +13,8 @@ import type { OnaRunSpec } from './ona-engine.ts';
 import { type PageQuery, pageOf, pageRequestOf } from './pagination.ts';
 import { buildPlan } from './plan.ts';
 import { formatTimestamp } from './proto-json.ts';
-import type { ExecutionRecord } from './state.ts';
-import { findOnaTask, getOnaTask } from './tasks.ts';
+import { type ExecutionRecord, onaRecords } from './state.ts';
+import { findDependency, getOnaTask } from './tasks.ts';
 import type {
   ExecutionStepStatus,
   OnaSubject,
@@ -124,15 +124,15 @@ export function getExecutionRecord(context: OnaContext, id: string): ExecutionRe
  * StartTask: builds the plan, answers with the execution while it is
  * pending, and runs it through the engine.
  */
-export function startTask(
+export async function startTask(
   context: OnaContext,
   id: string,
   creator: OnaSubject,
   startedBy: string = context.options.policies.startedBy,
-): OnaTaskExecution {
+): Promise<OnaTaskExecution> {
   const { engine, options, state } = context;
-  const { task } = getOnaTask(context, id);
-  const plan = buildPlan(task, (dependencyId) => findOnaTask(context, dependencyId)?.task, {
+  const { task } = await getOnaTask(context, id);
+  const plan = await buildPlan(task, (dependencyId) => findDependency(context, dependencyId), {
     label: options.policies.stepLabel,
     createId: () => crypto.randomUUID(),
     errorCode:
@@ -171,32 +171,34 @@ export function startTask(
     updatedAtMs: nowMs,
     deletionRequestedAtMs: undefined,
   };
-  const run = engine.runner.start(runTask, {
+  const run = await engine.startOnce(runTask, {
     trigger: { kind: 'manual', data: { startedBy }, firedAtMs: nowMs, changeCount: 0 },
   });
   record.run = run;
-  // The record keeps the live execution; the runner need not keep it too.
-  void engine.runner.whenFinished(run.id).then(
-    () => engine.runner.forgetTask(record.id),
+  // A stop that came while the run was being started: the engine did not know it yet.
+  if (record.stopRequested) engine.stopExecution(run.id);
+  // The record keeps the live execution; the engine need not keep it too.
+  void engine.whenFinished(run.id).then(
+    () => engine.forgetExecutions(record.id),
     () => undefined,
   );
   return answer;
 }
 
 /** Starts every task of the environment that carries `trigger`; startedBy is the trigger's key. */
-export function startTriggered(
+export async function startTriggered(
   context: OnaContext,
   environmentId: string,
   trigger: TriggerName,
   creator: OnaSubject,
-): { executions: OnaTaskExecution[]; failures: { taskId: string; error: OnaError }[] } {
+): Promise<{ executions: OnaTaskExecution[]; failures: { taskId: string; error: OnaError }[] }> {
   const executions: OnaTaskExecution[] = [];
   const failures: { taskId: string; error: OnaError }[] = [];
-  for (const task of context.engine.tasks.list(environmentId)) {
-    const record = findOnaTask(context, task.id);
-    if (!record?.task.metadata.triggeredBy?.some((entry) => entry[trigger] !== undefined)) continue;
+  // One after the other, in creation order: executions are numbered in that order.
+  for (const { task } of await onaRecords(context.engine, environmentId)) {
+    if (!task.metadata.triggeredBy?.some((entry) => entry[trigger] !== undefined)) continue;
     try {
-      executions.push(startTask(context, task.id, creator, trigger));
+      executions.push(await startTask(context, task.id, creator, trigger));
     } catch (error) {
       failures.push({ taskId: task.id, error: OnaError.from(error) });
     }
@@ -245,5 +247,5 @@ export function stopTaskExecution(context: OnaContext, id: string): void {
     throw new OnaError('failed_precondition', executionFinishedMessage(id));
   }
   record.stopRequested = true;
-  if (!finished && record.run !== undefined) context.engine.runner.stop(record.run.id);
+  if (!finished && record.run !== undefined) context.engine.stopExecution(record.run.id);
 }

@@ -21,7 +21,7 @@ export {
   OnaError,
 } from './errors.ts';
 export type { ListTaskExecutionsInput } from './executions.ts';
-export type { OnaEngineOptions, OnaStepExecutor, OnaStepRun } from './ona-engine.ts';
+export type { OnaEngine, OnaEngineOptions, OnaStepExecutor, OnaStepRun } from './ona-engine.ts';
 export { createOnaEngine, isOnaEngine, NOOP_ONA_EXECUTOR } from './ona-engine.ts';
 export type {
   OnaApiOptions,
@@ -38,6 +38,7 @@ export {
 } from './options.ts';
 export type { PageQuery } from './pagination.ts';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
+export type { OnaEnginePort, RunsOnaPlans } from './port.ts';
 export { formatTimestamp } from './proto-json.ts';
 export { MAX_FILTER_ITEMS, REFERENCE_PATTERN, TRIGGER_KEYS } from './schema.ts';
 export type { OnaCallOptions } from './service.ts';

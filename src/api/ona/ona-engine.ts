@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '../../engine/engine.ts';
 import type { Executor, StepContext } from '../../engine/executor.ts';
 import type { EngineOptions } from '../../engine/options.ts';
 import type { PlanDefinition } from '../../engine/types.ts';
+import type { RunsOnaPlans } from './port.ts';
 import { boundedStepOutput } from './step-output.ts';
 import type { TaskSpec } from './types.ts';
 
@@ -50,6 +51,9 @@ export interface OnaEngineOptions extends Omit<EngineOptions, 'executor'> {
   readonly executor?: OnaStepExecutor;
 }
 
+/** An engine from {@link createOnaEngine}: one that runs the plans StartTask builds. */
+export type OnaEngine = Engine & RunsOnaPlans;
+
 /** @internal What a step of a started plan carries through the engine. */
 export interface OnaStepPayload {
   readonly stepId: string;
@@ -66,20 +70,18 @@ export interface OnaRunSpec {
   readonly plan: PlanDefinition;
 }
 
-const ONA_EXECUTOR = Symbol.for('taskport.ona.executor');
-
 function isRunSpec(spec: unknown): spec is OnaRunSpec {
   return (spec as { kind?: unknown } | undefined)?.kind === 'ona.run';
 }
 
-/** Wraps a step executor into an engine executor that runs StartTask's plans. */
+/** @internal Wraps a step executor into an engine executor that runs StartTask's plans. */
 export function onaEngineExecutor(steps: OnaStepExecutor): Executor {
   if (typeof steps?.runStep !== 'function') {
     throw new TypeError(
       `Expected \`executor\` to be an OnaStepExecutor with a runStep function, got ${String(steps)} (${typeof steps})`,
     );
   }
-  const executor: Executor = {
+  return {
     plan({ task }) {
       if (!isRunSpec(task.spec)) {
         throw new Error(
@@ -101,13 +103,15 @@ export function onaEngineExecutor(steps: OnaStepExecutor): Executor {
       return Promise.resolve(output).then(boundedStepOutput);
     },
   };
-  Object.defineProperty(executor, ONA_EXECUTOR, { value: true });
-  return executor;
 }
 
-/** Whether `engine` runs Ona plans (it was made by {@link createOnaEngine}). */
-export function isOnaEngine(engine: Engine): boolean {
-  return (engine.options.executor as unknown as Record<symbol, unknown>)[ONA_EXECUTOR] === true;
+/**
+ * Whether `engine` runs Ona plans (it was made by {@link createOnaEngine}).
+ * For JavaScript callers: TypeScript already refuses another engine where
+ * an {@link OnaEngine} is expected.
+ */
+export function isOnaEngine(engine: Engine): engine is OnaEngine {
+  return (engine as Partial<RunsOnaPlans>).runsOnaPlans === true;
 }
 
 /**
@@ -119,7 +123,11 @@ export function isOnaEngine(engine: Engine): boolean {
  * const engine = createOnaEngine({ executor: { runStep: ({ spec }) => run(spec.command) } });
  * const app = new Hono().route('/api', onaApi({ engine }));
  */
-export function createOnaEngine(options: OnaEngineOptions = {}): Engine {
+export function createOnaEngine(options: OnaEngineOptions = {}): OnaEngine {
   const { executor = NOOP_ONA_EXECUTOR, ...rest } = options;
-  return createEngine({ ...rest, executor: onaEngineExecutor(executor) });
+  const engine = createEngine({ ...rest, executor: onaEngineExecutor(executor) });
+  // Set on the instance, read-only: the executor it was built with is not
+  // part of the engine's contract any more, so the engine carries the claim.
+  Object.defineProperty(engine, 'runsOnaPlans', { value: true });
+  return engine as OnaEngine;
 }

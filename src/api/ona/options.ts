@@ -4,7 +4,7 @@
  * defaults are the research's recommendations.
  */
 
-import type { Engine } from '../../engine/engine.ts';
+import type { OnaEngine } from './ona-engine.ts';
 import type { OnaSubject } from './types.ts';
 
 /** The behaviours Appendix B lists as unknown, each switchable. */
@@ -144,7 +144,7 @@ export const DEFAULT_ONA_SUBJECT: OnaSubject = Object.freeze({
 /** Options of `onaApi` / `createOnaService`. */
 export interface OnaApiOptions {
   /** The engine, from `createOnaEngine()`. */
-  readonly engine: Engine;
+  readonly engine: OnaEngine;
   /** Switches for the behaviours the references leave open. */
   readonly policies?: OnaPolicies;
   /** Bearer-token checking. @default { mode: 'any' } */
@@ -168,7 +168,7 @@ export interface OnaApiOptions {
 
 /** @internal The resolved options. */
 export interface ResolvedOnaApiOptions {
-  readonly engine: Engine;
+  readonly engine: OnaEngine;
   readonly policies: ResolvedOnaPolicies;
   readonly auth: Required<OnaAuthOptions>;
   readonly environments: OnaEnvironmentDirectory | undefined;
@@ -194,7 +194,8 @@ export function resolveOnaApiOptions(options: OnaApiOptions): ResolvedOnaApiOpti
     throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
   }
   const { engine } = options;
-  if (typeof engine?.tasks?.create !== 'function') {
+  // A JavaScript caller may pass anything; a front-door verb tells an Engine.
+  if (typeof engine?.createTask !== 'function') {
     throw new TypeError(`Expected \`engine\` to be an Engine, got ${describe(engine)}`);
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_ONA_MAX_BODY_BYTES;

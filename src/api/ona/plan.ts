@@ -5,7 +5,7 @@
  * copy of its task's spec at this moment.
  */
 
-import { dependencyLevels } from '../../engine/dependency-plan.ts';
+import { dependencyClosure, dependencyLevels } from '../../engine/dependency-plan.ts';
 import { isEngineError } from '../../engine/errors.ts';
 import type { PlanDefinition, Task } from '../../engine/types.ts';
 import { type ConnectCode, OnaError } from './errors.ts';
@@ -48,23 +48,26 @@ function structuredSpecCopy<T>(value: T): T {
 }
 
 /**
- * @internal Builds the plan of `root`. `lookup` finds a task by id; a
- * dependency it does not find in the root's environment, or a cycle, is an
- * {@link OnaError} with `options.errorCode`.
+ * @internal Builds the plan of `root`. `lookup` finds a task by id (`root`
+ * itself is never looked up); a dependency it does not find in the root's
+ * environment, or a cycle, is an {@link OnaError} with `options.errorCode`.
  */
-export function buildPlan(
+export async function buildPlan(
   root: OnaTask,
-  lookup: (id: string) => OnaTask | undefined,
+  lookup: (id: string) => Promise<OnaTask | undefined>,
   options: PlanOptions,
-): BuiltPlan {
+): Promise<BuiltPlan> {
+  const rootTask = levelTask(root);
+  // Every task of the closure is read first; the walk itself stays synchronous.
+  const closure = await dependencyClosure(rootTask, async (id) => {
+    const task = await lookup(id);
+    return task === undefined || task.environmentId !== root.environmentId
+      ? undefined
+      : levelTask(task);
+  });
   let levels: ReturnType<typeof dependencyLevels>;
   try {
-    levels = dependencyLevels(levelTask(root), (id) => {
-      const task = lookup(id);
-      return task === undefined || task.environmentId !== root.environmentId
-        ? undefined
-        : levelTask(task);
-    });
+    levels = dependencyLevels(rootTask, (id) => closure.get(id));
   } catch (error) {
     if (isEngineError(error, 'invalid')) {
       const { id, dependencyId } = error.details as { id?: string; dependencyId?: string };

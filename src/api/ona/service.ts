@@ -33,7 +33,7 @@ import {
 } from './proto-json.ts';
 import { jsonEncoders } from './proto-json-text.ts';
 import * as schema from './schema.ts';
-import { onaStateOf } from './state.ts';
+import { onaStateOf, serializeWrite } from './state.ts';
 import {
   type CreateTaskInput,
   createTask,
@@ -121,6 +121,17 @@ function answer(message: MessageDescriptor, value: ProtoObject): Answer {
  */
 const textEncoderOf = jsonEncoders({ immutable: new Set([schema.Task]) });
 
+/**
+ * The methods that read tasks and then write: run one at a time per engine
+ * (see `serializeWrite`), after decoding and validation.
+ */
+const WRITES: ReadonlySet<OnaMethod> = new Set<OnaMethod>([
+  'CreateTask',
+  'UpdateTask',
+  'DeleteTask',
+  'StartTask',
+]);
+
 /** The Ona automation service for tasks and task executions on one engine. */
 export class OnaService {
   readonly options: ResolvedOnaApiOptions;
@@ -133,11 +144,8 @@ export class OnaService {
         'Expected `engine` to be created by createOnaEngine(), got an engine whose executor does not run Ona plans',
       );
     }
-    this.#context = {
-      engine: this.options.engine,
-      options: this.options,
-      state: onaStateOf(this.options.engine),
-    };
+    const { engine } = this.options;
+    this.#context = { engine, options: this.options, state: onaStateOf(engine) };
   }
 
   /**
@@ -179,6 +187,11 @@ export class OnaService {
   /** Runs `method`; returns the response message and its value (`undefined`: `{}`). */
   async #run(method: OnaMethod, body: unknown, call: OnaCallOptions): Promise<Answer> {
     const request = decodeRequest(method, body);
+    const work = (): Promise<Answer> => this.#dispatch(method, request, call);
+    return WRITES.has(method) ? serializeWrite(this.#context.state, work) : work();
+  }
+
+  async #dispatch(method: OnaMethod, request: ProtoObject, call: OnaCallOptions): Promise<Answer> {
     const subject = call.subject ?? DEFAULT_ONA_SUBJECT;
     const query = call.query ?? {};
     const context = this.#context;
@@ -186,15 +199,15 @@ export class OnaService {
     switch (method) {
       case 'CreateTask':
         return answer(schema.TaskResponse, {
-          task: createTask(context, request as CreateTaskInput, subject),
+          task: await createTask(context, request as CreateTaskInput, subject),
         });
       case 'GetTask':
-        return answer(schema.TaskResponse, { task: getTask(context, id) });
+        return answer(schema.TaskResponse, { task: await getTask(context, id) });
       case 'UpdateTask':
-        updateTask(context, request as UpdateTaskInput);
+        await updateTask(context, request as UpdateTaskInput);
         return EMPTY;
       case 'ListTasks': {
-        const { tasks, nextToken } = listTasks(context, request as ListTasksInput, query);
+        const { tasks, nextToken } = await listTasks(context, request as ListTasksInput, query);
         return answer(schema.ListTasksResponse, { pagination: { nextToken }, tasks });
       }
       case 'DeleteTask':
@@ -202,7 +215,7 @@ export class OnaService {
         return EMPTY;
       case 'StartTask':
         return answer(schema.TaskExecutionResponse, {
-          taskExecution: startTask(context, id, subject),
+          taskExecution: await startTask(context, id, subject),
         });
       case 'ListTaskExecutions': {
         const { taskExecutions, nextToken } = listTaskExecutions(
@@ -234,8 +247,11 @@ export class OnaService {
     environmentId: string,
     trigger: TriggerName,
     subject: OnaSubject = DEFAULT_ONA_SUBJECT,
-  ): { executions: OnaTaskExecution[]; failures: { taskId: string; error: OnaError }[] } {
-    return startTriggered(this.#context, environmentId, trigger, subject);
+  ): Promise<{ executions: OnaTaskExecution[]; failures: { taskId: string; error: OnaError }[] }> {
+    // One write as a whole: its starts do not interleave with other writes.
+    return serializeWrite(this.#context.state, () =>
+      startTriggered(this.#context, environmentId, trigger, subject),
+    );
   }
 
   /** Forgets every execution record (the fake's reset; tasks live in the engine). */

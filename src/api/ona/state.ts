@@ -38,6 +38,8 @@ export interface ExecutionRecord {
 export interface OnaState {
   nextSeq: number;
   readonly executions: Map<string, ExecutionRecord>;
+  /** Settles once every write queued so far is done (see {@link serializeWrite}). */
+  writes: Promise<void>;
 }
 
 const states = new WeakMap<Engine, OnaState>();
@@ -46,7 +48,7 @@ const states = new WeakMap<Engine, OnaState>();
 export function onaStateOf(engine: Engine): OnaState {
   let state = states.get(engine);
   if (state === undefined) {
-    state = { nextSeq: 1, executions: new Map() };
+    state = { nextSeq: 1, executions: new Map(), writes: Promise.resolve() };
     states.set(engine, state);
   }
   return state;
@@ -59,10 +61,29 @@ export function onaRecordOf(task: Task | undefined): OnaTaskRecord | undefined {
   return spec?.kind === 'ona.task' ? (spec as OnaTaskRecord) : undefined;
 }
 
+/**
+ * @internal Runs `work` once every write queued before it on this engine is
+ * done. The store is async, so a check and the write it guards (a unique
+ * reference, then the create; a read of the task, then its update) would
+ * otherwise interleave with another request's; in one process they stay
+ * together, as when the store was synchronous.
+ */
+export function serializeWrite<T>(state: OnaState, work: () => Promise<T>): Promise<T> {
+  const done = state.writes.then(work);
+  state.writes = done.then(
+    () => undefined,
+    () => undefined,
+  );
+  return done;
+}
+
 /** @internal Every live Ona task record, in creation order. */
-export function onaRecords(engine: Engine, environmentId?: string): OnaTaskRecord[] {
+export async function onaRecords(
+  engine: Pick<Engine, 'listTasks'>,
+  environmentId?: string,
+): Promise<OnaTaskRecord[]> {
   const records: OnaTaskRecord[] = [];
-  for (const task of engine.tasks.list(environmentId)) {
+  for (const task of await engine.listTasks(environmentId)) {
     const record = onaRecordOf(task);
     if (record !== undefined) records.push(record);
   }

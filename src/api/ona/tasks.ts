@@ -1,8 +1,9 @@
 /**
  * CreateTask, GetTask, UpdateTask, ListTasks and DeleteTask on the engine's
- * TaskManager. Requests arrive decoded and validated; these functions add
- * the business rules (reference unique per environment, presence-based
- * partial update, filters) and return wire-shaped objects.
+ * task verbs (every read of a task is async). Requests arrive decoded and
+ * validated; these functions add the business rules (reference unique per
+ * environment, presence-based partial update, filters) and return
+ * wire-shaped objects.
  */
 
 import type { OnaContext } from './context.ts';
@@ -63,21 +64,33 @@ export interface ListTasksInput {
 }
 
 /** @internal The live Ona task with that id, if any. */
-export function findOnaTask(context: OnaContext, id: string): OnaTaskRecord | undefined {
-  return onaRecordOf(context.engine.tasks.find(id));
+export async function findOnaTask(
+  context: OnaContext,
+  id: string,
+): Promise<OnaTaskRecord | undefined> {
+  return onaRecordOf(await context.engine.findTask(id));
 }
 
-/** @internal The live Ona task with that id; throws `not_found`. */
-export function getOnaTask(context: OnaContext, id: string): OnaTaskRecord {
-  const record = findOnaTask(context, id);
+/** @internal The live Ona task with that id; rejects with `not_found`. */
+export async function getOnaTask(context: OnaContext, id: string): Promise<OnaTaskRecord> {
+  const record = await findOnaTask(context, id);
   if (record === undefined) throw new OnaError('not_found', taskNotFoundMessage(id));
   return record;
 }
 
-function checkDependencies(context: OnaContext, task: OnaTask): void {
+/** @internal The task of a dependency id, for {@link buildPlan}. */
+export async function findDependency(
+  context: OnaContext,
+  id: string,
+): Promise<OnaTask | undefined> {
+  return (await findOnaTask(context, id))?.task;
+}
+
+async function checkDependencies(context: OnaContext, task: OnaTask): Promise<void> {
   const { policies } = context.options;
   if (policies.dependencyCheck !== 'create') return;
-  buildPlan(task, (id) => (id === task.id ? task : findOnaTask(context, id)?.task), {
+  // `task` is the plan's root: its own id resolves to it, not to the stored version.
+  await buildPlan(task, (id) => findDependency(context, id), {
     label: 'name',
     createId: () => '',
     errorCode: policies.dependencyErrorCode,
@@ -85,11 +98,11 @@ function checkDependencies(context: OnaContext, task: OnaTask): void {
 }
 
 /** CreateTask. */
-export function createTask(
+export async function createTask(
   context: OnaContext,
   input: CreateTaskInput,
   creator: OnaSubject,
-): OnaTask {
+): Promise<OnaTask> {
   const { engine, options, state } = context;
   const environmentId = input.environmentId ?? '';
   if (input.metadata === undefined) {
@@ -102,7 +115,8 @@ export function createTask(
     );
   }
   const reference = input.metadata.reference ?? '';
-  if (onaRecords(engine, environmentId).some((r) => r.task.metadata.reference === reference)) {
+  const siblings = await onaRecords(engine, environmentId);
+  if (siblings.some((r) => r.task.metadata.reference === reference)) {
     throw new OnaError(options.policies.duplicateReference, duplicateReferenceMessage(reference));
   }
   const { createdAt: _createdAt, creator: _creator, ...metadata } = input.metadata;
@@ -114,9 +128,9 @@ export function createTask(
     spec: input.spec ?? {},
     dependsOn: input.dependsOn ?? [],
   };
-  checkDependencies(context, task);
+  await checkDependencies(context, task);
   const record: OnaTaskRecord = { kind: 'ona.task', seq: state.nextSeq++, task };
-  engine.tasks.create({
+  await engine.createTask({
     id: task.id,
     name: metadata.name ?? reference,
     scope: environmentId,
@@ -128,14 +142,14 @@ export function createTask(
 }
 
 /** GetTask. */
-export function getTask(context: OnaContext, id: string): OnaTask {
-  return getOnaTask(context, id).task;
+export async function getTask(context: OnaContext, id: string): Promise<OnaTask> {
+  return (await getOnaTask(context, id)).task;
 }
 
 /** UpdateTask: absent = unchanged, present = replaced (research §4.3). */
-export function updateTask(context: OnaContext, input: UpdateTaskInput): void {
+export async function updateTask(context: OnaContext, input: UpdateTaskInput): Promise<void> {
   const id = input.id ?? '';
-  const record = getOnaTask(context, id);
+  const record = await getOnaTask(context, id);
   const keepEmpty = context.options.policies.emptyListInUpdate === 'keep';
   const previous = record.task;
   const metadata: TaskMetadata = { ...previous.metadata };
@@ -169,8 +183,8 @@ export function updateTask(context: OnaContext, input: UpdateTaskInput): void {
     spec,
     dependsOn: dependsOn.length === 0 && keepEmpty ? previous.dependsOn : dependsOn,
   };
-  checkDependencies(context, next);
-  context.engine.tasks.update(id, {
+  await checkDependencies(context, next);
+  await context.engine.updateTask(id, {
     name: nextMetadata.name || previous.metadata.name || previous.metadata.reference || id,
     spec: { ...record, task: next },
   });
@@ -181,17 +195,18 @@ function matches(values: readonly string[] | undefined, value: string): boolean 
 }
 
 /** ListTasks: AND across filter fields, OR within one. */
-export function listTasks(
+export async function listTasks(
   context: OnaContext,
   input: ListTasksInput,
   query: PageQuery,
-): { tasks: OnaTask[]; nextToken: string | undefined } {
+): Promise<{ tasks: OnaTask[]; nextToken: string | undefined }> {
   const { policies } = context.options;
+  // A bad page token is refused before the store is read.
   const page = pageRequestOf('tasks', input.pagination, query, policies);
   const filter = input.filter ?? {};
   const { items, nextToken } = pageOf(
     'tasks',
-    onaRecords(context.engine),
+    await onaRecords(context.engine),
     page,
     policies.listOrder,
     ({ task }) =>
@@ -204,10 +219,10 @@ export function listTasks(
 
 /** DeleteTask: the task goes at once; its executions stay readable. */
 export async function deleteTask(context: OnaContext, id: string): Promise<void> {
-  const record = findOnaTask(context, id);
+  const record = await findOnaTask(context, id);
   if (record === undefined) {
     if (context.options.policies.deleteUnknownTask === 'succeed') return;
     throw new OnaError('not_found', taskNotFoundMessage(id));
   }
-  await context.engine.tasks.delete(id);
+  await context.engine.deleteTask(id);
 }

@@ -92,7 +92,7 @@ it('creates dependencies first, resolving references to ids, then updates in pla
 
 it('fires environment triggers for seeded tasks', async () => {
   await fake.control.seedAutomations(environmentId, FILE);
-  const fired = fake.control.fireTrigger(environmentId, 'postEnvironmentStart');
+  const fired = await fake.control.fireTrigger(environmentId, 'postEnvironmentStart');
   expect(fired.failures).toEqual([]);
   expect(fired.executions.map((e) => e.metadata.startedBy)).toEqual(['postEnvironmentStart']);
   expect(fired.executions[0]?.spec.plan).toHaveLength(2);
