@@ -45,9 +45,6 @@ export interface StartOnceOptions {
   readonly timeoutMs?: number;
 }
 
-/** @deprecated The former name of {@link StartOnceOptions}. */
-export type ApplyOnceOptions = StartOnceOptions;
-
 /** The settings a dialect may read back (never the executor or the store). */
 export interface EngineSettings {
   readonly historyLimit: number;
@@ -314,9 +311,10 @@ class EngineFrontDoor implements Engine {
     return this.#tasks.update(id, patch, options);
   }
 
-  async deleteTask(id: string): Promise<void> {
-    await this.#ready;
-    return this.#tasks.delete(id);
+  deleteTask(id: string): Promise<void> {
+    // Registered at once when ready, so isDeleting(id) holds as soon as this returns.
+    if (this.#adopted) return this.#tasks.delete(id);
+    return this.#ready.then(() => this.#tasks.delete(id));
   }
 
   isDeleting(id: string): boolean {
@@ -344,7 +342,7 @@ class EngineFrontDoor implements Engine {
   }
 
   async startOnce(task: Task, options: StartOnceOptions = {}): Promise<Execution> {
-    await this.#ready;
+    await this.#open();
     return this.#runner.start(task, {
       trigger: options.trigger ?? {
         kind: 'manual',
@@ -360,6 +358,7 @@ class EngineFrontDoor implements Engine {
     await this.#open();
     const subject =
       typeof task === 'string' ? await this.#tasks.get(task) : this.#tasks.draft(task);
+    if (this.#closing !== undefined) throw closedError();
     return this.#runner.inspect(subject, {
       trigger: {
         kind: 'manual',
@@ -451,7 +450,14 @@ class EngineFrontDoor implements Engine {
 
   /** Waits for adoption; rejects once the engine is closing (an inspection starts nothing late). */
   async #open(): Promise<void> {
-    if (this.#closing !== undefined) throw new EngineError('closed', 'the engine is closed');
+    // Checked after the wait too: a close() that began meanwhile has already
+    // stopped what runs and must not find a run started behind it.
+    if (this.#closing !== undefined) throw closedError();
     await this.#ready;
+    if (this.#closing !== undefined) throw closedError();
   }
+}
+
+function closedError(): EngineError {
+  return new EngineError('closed', 'the engine is closed');
 }

@@ -26,7 +26,7 @@ export type {
 export type { CronOptions, CronSchedule } from './cron.ts';
 export { parseCronExpression } from './cron.ts';
 export { dependencyClosure, dependencyLevels, storedDependencyLevels } from './dependency-plan.ts';
-export type { ApplyOnceOptions, Engine, EngineSettings, InspectOptions } from './engine.ts';
+export type { Engine, EngineSettings, InspectOptions, StartOnceOptions } from './engine.ts';
 export { createEngine } from './engine.ts';
 export type { EngineErrorCode, EngineErrorOptions } from './errors.ts';
 export {

@@ -269,7 +269,8 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
   expect('adoptStoredTasks', adoptStoredTasks, typeof adoptStoredTasks === 'boolean', 'a boolean');
   expect('createId', createId, typeof createId === 'function', 'a function');
   expect('random', random, typeof random === 'function', 'a function');
-  const ownerId = options.ownerId ?? createId();
+  // Drawn only with a coordination, so that a lone engine's id sequence is not shifted.
+  const ownerId = options.ownerId ?? (coordination === undefined ? 'local' : createId());
   expect(
     'ownerId',
     ownerId,

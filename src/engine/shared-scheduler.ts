@@ -337,7 +337,7 @@ export class SharedScheduler {
   /** The claimed task if it may still run; otherwise the lease goes back at once. */
   async #runnableTask(lease: Lease): Promise<Task | undefined> {
     const task = await this.#deps.store.getTask(lease.taskId);
-    if (task !== undefined && task.enabled && task.deletionRequestedAtMs === undefined) return task;
+    if (task?.enabled && task.deletionRequestedAtMs === undefined) return task;
     await this.#deps.coordination.releaseLease(lease);
     if (task !== undefined) {
       const reason = task.enabled ? 'deleting' : 'disabled';

@@ -91,7 +91,7 @@ describe('startOnce: one run of a task that is not stored', () => {
     expect((await engine.summary()).health.successful).toBe(1);
   });
 
-  it.fails('on a closed engine it rejects with closed and starts nothing (DEFECT: it runs)', async () => {
+  it('on a closed engine it rejects with closed and starts nothing', async () => {
     const clock = new VirtualClock({ startMs: 0 });
     const executor = recordingExecutor();
     const engine = createEngine({ clock, executor });
@@ -226,7 +226,7 @@ describe('recordEvent: a dialect’s own run outcome', () => {
 });
 
 describe('deleteTask', () => {
-  it.fails('isDeleting holds as soon as deleteTask was called (DEFECT: only a microtask later)', async () => {
+  it('isDeleting holds as soon as deleteTask was called', async () => {
     const engine = createEngine({ clock: new VirtualClock({ startMs: 0 }) });
     await engine.createTask({ id: 'a', name: 'a' });
     const deleted = engine.deleteTask('a');

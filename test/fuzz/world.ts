@@ -104,14 +104,13 @@ export async function startKeptWorld(): Promise<KeptWorld> {
 
   const snapshot = async (): Promise<string> => {
     const control = fake.control;
-    const ctsTask = control.ctsFake.engine.tasks.get(KEPT_CTS_TASK);
+    const ctsTask = await control.ctsFake.engine.getTask(KEPT_CTS_TASK);
     const tfcTasks = control.tfc.tasks().filter((item) => item.id === task.data.id);
-    const onaTasks = control.onaFake.engine.tasks
-      .list()
+    const onaTasks = (await control.onaFake.engine.listTasks())
       .filter((item) => item.id === onaTask.task.id)
       .map((item) => item.spec);
     return JSON.stringify({
-      cts: [ctsTask.spec, control.ctsFake.engine.status.events(KEPT_CTS_TASK)],
+      cts: [ctsTask.spec, (await control.ctsFake.engine.taskStatus(KEPT_CTS_TASK))?.events],
       tfc: tfcTasks,
       ona: onaTasks,
     });

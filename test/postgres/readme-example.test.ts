@@ -20,7 +20,10 @@ async function readmeExample(): Promise<string> {
   return match[1];
 }
 
-function runNode(file: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+function runNode(
+  file: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [file], { env: { ...process.env, ...env } });
     let out = '';

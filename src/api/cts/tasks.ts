@@ -9,6 +9,9 @@ import { isEngineError } from '../../engine/errors.ts';
 import type { Task } from '../../engine/types.ts';
 import { readBodyText } from '../shared/read-body.ts';
 import type { CtsAppContext } from './context.ts';
+
+export type { CtsDriverModel } from './context.ts';
+
 import { eventConfigOf, toEngineTask } from './cts-engine.ts';
 import { legacyError, sendError, validatorError } from './errors.ts';
 import {
@@ -36,20 +39,6 @@ import type { TaskConfig } from './types.ts';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * What the engine's executor may add to model CTS's task drivers. Creating a
- * task builds its driver, whose initialisation (`terraform init`, validate)
- * can fail; a stored task whose driver could not be built (a CTS Enterprise
- * leader's catch-up pass, research/cts-ha.md §4.2) cannot be updated or run.
- * Executors without these methods initialise every driver successfully.
- */
-export interface CtsDriverModel {
-  /** Initialises the driver of a task being created; throws with CTS's error to fail. */
-  initTask?(config: TaskConfig): void | Promise<void>;
-  /** False for a stored task that has no driver. @default true */
-  hasDriver?(taskId: string): boolean;
 }
 
 /** The error of the task's driver initialisation, if it fails (`driverFactory.Make`). */

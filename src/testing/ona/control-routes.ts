@@ -56,7 +56,7 @@ export function onaControlRoutes(control: OnaControl): Hono {
     if (!(TRIGGER_KEYS as readonly unknown[]).includes(trigger)) {
       throw new ControlInputError(`\`trigger\` must be one of ${TRIGGER_KEYS.join(', ')}`);
     }
-    const fired = control.fireTrigger(c.req.param('id'), trigger as TriggerName);
+    const fired = await control.fireTrigger(c.req.param('id'), trigger as TriggerName);
     return c.json({ taskExecutions: fired.executions, failures: fired.failures });
   });
 

@@ -36,7 +36,7 @@ export interface OnaControl {
   /** The steps the scripted executor ran, oldest first. */
   stepRuns(): ScriptedStepRun[];
   /** Starts every task of the environment triggered by `trigger` (an environment start…). */
-  fireTrigger(environmentId: string, trigger: TriggerName): FiredTrigger;
+  fireTrigger(environmentId: string, trigger: TriggerName): Promise<FiredTrigger>;
   /** Stops every execution, forgets every task, execution, environment and script. */
   reset(): Promise<void>;
 }
@@ -53,9 +53,8 @@ export interface OnaControlParts {
 export function createOnaControl(parts: OnaControlParts): OnaControl {
   const { engine, service, environments, scripted } = parts;
   const deleteTasks = async (environmentId?: string): Promise<void> => {
-    await Promise.all(
-      onaRecords(engine, environmentId).map((record) => engine.tasks.delete(record.task.id)),
-    );
+    const records = await onaRecords(engine, environmentId);
+    await Promise.all(records.map((record) => engine.deleteTask(record.task.id)));
   };
 
   return {
@@ -72,8 +71,8 @@ export function createOnaControl(parts: OnaControlParts): OnaControl {
     setDefaultOutcome: (outcome) => scripted.setDefault(outcome),
     pendingOutcomes: () => scripted.pending(),
     stepRuns: () => scripted.runs(),
-    fireTrigger(environmentId, trigger) {
-      const { executions, failures } = service.fireTrigger(environmentId, trigger);
+    async fireTrigger(environmentId, trigger) {
+      const { executions, failures } = await service.fireTrigger(environmentId, trigger);
       return {
         executions,
         failures: failures.map(({ taskId, error }) => ({
@@ -86,7 +85,7 @@ export function createOnaControl(parts: OnaControlParts): OnaControl {
     async reset() {
       for (const record of onaStateOf(engine).executions.values()) {
         if (record.run !== undefined && record.run.finishedAtMs === undefined)
-          engine.runner.stop(record.run.id, 'reset');
+          engine.stopExecution(record.run.id, 'reset');
       }
       await engine.whenIdle();
       await deleteTasks();
