@@ -4,7 +4,7 @@
  */
 
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { useTestDatabase } from '../support/postgres.ts';
@@ -39,13 +39,16 @@ function runNode(
 }
 
 it('runs in two processes at once: both finish, the task ran, and both read its health', async () => {
-  // Inside the package, so `import 'taskport'` resolves to this package's build.
-  const dir = join(root, 'node_modules/.cache/taskport-readme');
+  // Inside the package (not under node_modules), so `import 'taskport'`
+  // resolves to this package's own build, as a consumer's import would.
+  const dir = join(root, '.readme-example');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `example-${process.pid}.mjs`);
   await writeFile(file, await readmeExample());
   const env = { DATABASE_URL: db().url };
-  const [first, second] = await Promise.all([runNode(file, env), runNode(file, env)]);
+  const [first, second] = await Promise.all([runNode(file, env), runNode(file, env)]).finally(() =>
+    rm(file, { force: true }),
+  );
   expect(first.code, first.out).toBe(0);
   expect(second.code, second.out).toBe(0);
   expect(first.out + second.out).toMatch(/runs web/);
