@@ -100,7 +100,7 @@ export interface EngineOptions {
    */
   readonly historyLimit?: number;
   /**
-   * Finished executions kept per task for `engine.runner.get/list`.
+   * Finished executions kept per task for `engine.execution()` and `engine.executions()`.
    * @default 50
    */
   readonly executionHistoryLimit?: number;
@@ -124,8 +124,10 @@ export interface EngineOptions {
   readonly drainTimeoutMs?: number;
   /**
    * Take over the tasks already in `store` when the engine starts (another
-   * process, or an earlier one, wrote them): their health from their stored
-   * events, their cron schedules, and unfinished deletions.
+   * process, or an earlier one, wrote them): their cron schedules and
+   * unfinished deletions (`engine.ready()` resolves once done). Their health
+   * and history come from the store either way. Ignored with a
+   * `coordination`, whose database already holds windows, slots and leases.
    * @default true
    */
   readonly adoptStoredTasks?: boolean;

@@ -11,7 +11,7 @@ export interface BufferPeriod {
 
 /** What makes a task run besides a manual request. */
 export type TaskTrigger =
-  /** Changes announced with `scheduler.notifyChange()`; they pass through the buffer period. */
+  /** Changes announced with `engine.notifyChange()`; they pass through the buffer period. */
   | { readonly kind: 'change' }
   /** A cron schedule (hashicorp/cronexpr syntax); ticks are never buffered. */
   | { readonly kind: 'cron'; readonly expression: string; readonly timezone?: string };
@@ -35,7 +35,7 @@ export interface Task<TSpec = unknown> {
   readonly deletionRequestedAtMs: number | undefined;
 }
 
-/** What `TaskManager.create` takes. */
+/** What `engine.createTask` takes. */
 export interface TaskInput<TSpec = unknown> {
   readonly id?: string;
   readonly name: string;

@@ -79,7 +79,7 @@ function macrotaskYield(): Promise<void> {
  * @example
  * const clock = new VirtualClock();
  * const engine = createEngine({ clock, executor });
- * engine.scheduler.notifyChange('web', { instances: 3 });
+ * await engine.notifyChange('web', { instances: 3 });
  * await clock.advance(5_000); // the buffer period elapses, the run starts
  * await clock.whenIdle();  // the run finishes
  */
