@@ -46,6 +46,13 @@ import pg from 'pg';
 export interface RunningPostgres {
   /** `postgres://postgres:…@127.0.0.1:<port>/postgres`, the superuser on the maintenance database. */
   readonly adminUrl: string;
+  /**
+   * Stops the server (fast shutdown: every session is terminated) and starts
+   * it again on the same data and port: what a client sees of a database
+   * restart. Only for a server a test file started for itself; the run's
+   * shared server serves other files meanwhile.
+   */
+  restart(): Promise<void>;
   /** Stops the server (fast shutdown, waiting for it to exit) and removes its data. */
   stop(): Promise<void>;
 }
@@ -192,30 +199,39 @@ export async function startPostgres(): Promise<RunningPostgres> {
 
     const port = await freePort();
     let log = '';
-    server = spawn(
-      postgres,
-      [
-        ...['-D', data, '-p', String(port)],
-        ...['-c', 'listen_addresses=127.0.0.1'],
-        ...['-c', 'unix_socket_directories='],
-        ...['-c', 'fsync=off'],
-        ...['-c', 'synchronous_commit=off'],
-        ...['-c', 'full_page_writes=off'],
-        ...['-c', 'max_connections=300'],
-      ],
-      { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const launch = (): ChildProcess => {
+      const launched = spawn(
+        postgres,
+        [
+          ...['-D', data, '-p', String(port)],
+          ...['-c', 'listen_addresses=127.0.0.1'],
+          ...['-c', 'unix_socket_directories='],
+          ...['-c', 'fsync=off'],
+          ...['-c', 'synchronous_commit=off'],
+          ...['-c', 'full_page_writes=off'],
+          ...['-c', 'max_connections=300'],
+        ],
+        { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      launched.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      return launched;
+    };
+    server = launch();
     // If this process dies without stopping the server, take it along.
     process.once('exit', killOnExit);
     const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
     await ready(server, adminUrl, () => log);
-    const running = server;
     return {
       adminUrl,
+      async restart() {
+        if (server !== undefined) await stopServer(server);
+        // A fast shutdown checkpoints, so the data survives even with fsync off.
+        server = launch();
+        await ready(server, adminUrl, () => log);
+      },
       async stop() {
         process.removeListener('exit', killOnExit);
-        await stopServer(running);
+        if (server !== undefined) await stopServer(server);
         await rm(dir, { recursive: true, force: true });
       },
     };
