@@ -28,7 +28,7 @@ const executor: Executor = {
 };
 
 const engine = createEngine({ executor, stepConcurrency: 4 });
-engine.tasks.create({
+await engine.createTask({
   id: 'rollout',
   name: 'rollout',
   // Runs 100 ms after the last change of a burst, and never later than 400 ms after its first.
@@ -42,13 +42,13 @@ const finished = new Promise<Execution>((resolve) => {
 });
 
 for (const services of [['api'], ['api', 'web'], ['api', 'web', 'worker']]) {
-  engine.scheduler.notifyChange('rollout', { services } satisfies Rollout);
+  await engine.notifyChange('rollout', { services } satisfies Rollout);
   await sleep(30);
 }
 
 const execution = await finished;
 console.log(
   `rollout ${execution.phase}: one run for ${execution.trigger.changeCount} changes, ` +
-    `${execution.steps.length} steps; health ${engine.status.health('rollout')}`,
+    `${execution.steps.length} steps; health ${(await engine.taskStatus('rollout'))?.health}`,
 );
 await engine.close();

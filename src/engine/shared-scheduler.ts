@@ -222,6 +222,14 @@ export class SharedScheduler {
           await this.#pumpOnce();
         } catch (error) {
           this.#deps.events.emit('engine:error', error);
+          // Poll again all the same: without a timer only a notification would wake us.
+          this.#timer?.cancel();
+          if (!this.#closed) {
+            this.#timer = this.#deps.clock.setTimer(
+              () => this.pump(),
+              this.#deps.settings.pollIntervalMs,
+            );
+          }
         }
       } while (this.#pumpAgain && !this.#closed);
     })().finally(() => {
@@ -252,7 +260,10 @@ export class SharedScheduler {
       settings.leaseMs,
       settings.claimBatch,
     )) {
-      await this.#startClaimed(claimed);
+      // One claim that fails must not drop the others of the batch.
+      await this.#startClaimed(claimed).catch((error: unknown) =>
+        this.#deps.events.emit('engine:error', error),
+      );
     }
     for (const tick of await coordination.claimCronTicks(
       settings.claimBatch,
@@ -280,6 +291,13 @@ export class SharedScheduler {
     const task = await this.#runnableTask(claimed.lease);
     if (task === undefined) return;
     const { run } = claimed;
+    if (this.#deps.runner.isActive(task.id)) {
+      // This engine still runs a lease-lost run of the task (it is being
+      // stopped): hand the claim back as a window due now, so no change is lost.
+      await this.#deps.coordination.releaseLease(claimed.lease);
+      await this.#deps.coordination.recordChange(task.id, run.data, undefined);
+      return;
+    }
     this.#start(
       task,
       claimed.lease,
@@ -372,10 +390,23 @@ export class SharedScheduler {
       this.#background(
         (async () => {
           if (!this.#held.has(executionId)) return;
-          const renewed = await this.#deps.coordination.renewLease(
-            held.lease,
-            this.#deps.settings.leaseMs,
-          );
+          let renewed: Lease | undefined;
+          try {
+            renewed = await this.#deps.coordination.renewLease(
+              held.lease,
+              this.#deps.settings.leaseMs,
+            );
+          } catch (error) {
+            this.#deps.events.emit('engine:error', error);
+            // Try again at the next beat while the lease may still be valid;
+            // past its expiry another engine may hold the task: stop the run.
+            const nowMs = await this.#deps.coordination.now().catch(() => Number.POSITIVE_INFINITY);
+            if (nowMs < held.lease.expiresAtMs) {
+              this.#renewLater(executionId, held);
+              return;
+            }
+            renewed = undefined;
+          }
           if (renewed === undefined) {
             // Another engine took the lease over: this run's result no longer counts.
             held.lost = true;

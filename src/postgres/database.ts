@@ -139,6 +139,12 @@ export class Database {
     await this.ready();
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a connection the server drops
+    // mid-transaction would otherwise be an unhandled 'error' that ends the process.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       try {
@@ -153,6 +159,7 @@ export class Database {
         throw error;
       }
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

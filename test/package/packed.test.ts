@@ -181,7 +181,7 @@ import { createFakeApp, type FakeServer, startFakeServer } from 'taskport/testin
 
 const executor: Executor = { runStep: ({ task }) => task.name };
 const engine = createEngine({ executor, clock: new VirtualClock() });
-const task: Task = engine.tasks.create({ name: 'web' });
+const task: Task = await engine.createTask({ name: 'web' });
 const app = new Hono().route('/', ctsApi({ engine: createCtsEngine() }));
 const request: TaskRequest = { task: { name: 'web', module: 'm' } } as TaskRequest;
 const server: Listening = await listen(app);

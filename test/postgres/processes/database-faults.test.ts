@@ -14,11 +14,11 @@
  * session, then lets go of the lock. The tests of a drop or restart "while
  * quiet" give their workers a long poll interval, so that they touch the
  * database only when woken, and wait until none is in the middle of
- * anything: a drop in the middle of a transaction is a test of its own
- * (and a known defect, see below).
+ * anything: a drop in the middle of a transaction is a test of its own.
  *
- * The `it.fails` tests state what should hold and fails today; each names
- * the defect. When one is fixed, its test fails and must become an `it`.
+ * The last three tests each pinned a defect found here (a dropped
+ * connection crashing a worker, a failed pump ending the polling, a failed
+ * renewal ending the renewals), fixed since.
  */
 
 import pg from 'pg';
@@ -205,14 +205,14 @@ describe('the database restarts or drops connections under running workers', () 
     expect(fired?.startedAtMs).toBeGreaterThanOrEqual(Math.max(restartedAtMs, window.fireAtMs));
   });
 
-  // DEFECT (src/postgres/database.ts, Database.transaction): the client taken
+  // Was a defect (src/postgres/database.ts, Database.transaction): the client taken
   // with pool.connect() has no 'error' listener while checked out (pg-pool
   // listens only on idle clients), so when the server ends the connection in
   // the middle of a transaction, node-postgres emits 'error' on the Client
   // and the process dies of an unhandled 'error' event. Every pump runs
   // claimCronTicks in a transaction, so a database restart kills, most of
   // the time, at least one of the workers running across it.
-  it.fails('a worker survives its connection being terminated in the middle of a transaction', async () => {
+  it('a worker survives its connection being terminated in the middle of a transaction', async () => {
     const f = await newFleet(BUSY);
     const a = await f.start('a');
     await a.createTask({ id: 'web', name: 'web' });
@@ -227,7 +227,7 @@ describe('the database restarts or drops connections under running workers', () 
     await until(async () => (await f.events('web')).length === 1, 'a run after the drop');
   });
 
-  // DEFECT (src/engine/shared-scheduler.ts, SharedScheduler.pump): a pump
+  // Was a defect (src/engine/shared-scheduler.ts, SharedScheduler.pump): a pump
   // that throws is reported as engine:error, but #armTimer ran inside the
   // failed #pumpOnce, so no timer is armed any more: the engine pumps again
   // only when a NOTIFY wakes it. Work that becomes due without one (a window
@@ -235,7 +235,7 @@ describe('the database restarts or drops connections under running workers', () 
   // tick, an expired lease to recover) waits until some other engine happens
   // to wake it, contrary to "work is only delayed by one poll interval"
   // (src/postgres/README.md).
-  it.fails('a worker whose polling statement was terminated mid-query keeps polling', async () => {
+  it('a worker whose polling statement was terminated mid-query keeps polling', async () => {
     const f = await newFleet(BUSY);
     // The task is stored here, so that nothing sends the worker a NOTIFY.
     const store = new PostgresStore({ pool: f.pool, schema: f.schema });
@@ -271,7 +271,7 @@ describe('the database restarts or drops connections under running workers', () 
     ]);
   });
 
-  // DEFECT (src/engine/shared-scheduler.ts, SharedScheduler.#renewLater): a
+  // Was a defect (src/engine/shared-scheduler.ts, SharedScheduler.#renewLater): a
   // renewal that rejects (the connection dropped, the database restarting)
   // ends in #background's catch: reported, but the next renewal is never
   // scheduled and the run is not stopped. The run goes on without a lease;
@@ -279,7 +279,7 @@ describe('the database restarts or drops connections under running workers', () 
   // starts the follow-up while it still runs; when it finishes, onFinal
   // records its success too: two events for one run, and its work completed
   // after another run had started.
-  it.fails('a run whose lease renewal was terminated mid-query keeps its lease or is stopped: one event, no overlap', async () => {
+  it('a run whose lease renewal was terminated mid-query keeps its lease or is stopped: one event, no overlap', async () => {
     const f = await newFleet(BUSY);
     const [a, b] = await Promise.all([f.start('a'), f.start('b')]);
     await a.createTask({ id: 'web', name: 'web' });
