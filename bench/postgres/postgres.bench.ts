@@ -84,7 +84,7 @@ function line(result: TrialResult): string {
     `first runs ${firstDrain.runsPerSec} runs/s`,
     `drain ${drainLine(drain)}`,
     `flat ${flat.triggersPerSec} triggers/s (${flat.generatorQueriesPerTrigger} statements each), ${flat.runsPerSec} runs/s (${flat.workerQueriesPerRun} statements each), settled ${flat.settledAfterMs ?? 'never'} ms${flat.failed > 0 ? `, ${flat.failed} failed: ${flat.firstError}` : ''}`,
-    `paced p50 ${paced.latencyMs.p50} / p99 ${paced.latencyMs.p99} ms (n ${paced.latencyMs.n}, ${paced.runs} runs of ${paced.accepted})`,
+    `paced p50 ${paced.latencyMs.p50} / p99 ${paced.latencyMs.p99} ms (n ${paced.latencyMs.n}, ${paced.runs} runs of ${paced.accepted}, ${paced.workerQueriesPerRun} statements/run, ${paced.cpu.cores} cores)`,
     `setup ${Math.round(result.setupMs)} ms`,
   ].join(' | ');
 }

@@ -72,6 +72,8 @@ export interface TrialResult {
     readonly scheduled: number;
     readonly failed: number;
     readonly runs: number;
+    /** Statements the workers sent per run: at a low rate, their idle looks count too. */
+    readonly workerQueriesPerRun: number;
     readonly latencyMs: Latency;
     readonly cpu: PhaseCpu;
   };
@@ -178,6 +180,9 @@ export async function runTrial(
         scheduled: paced.scheduled,
         failed: paced.failed,
         runs: pacedTo.runs - pacedFrom.runs,
+        workerQueriesPerRun: round(
+          (pacedTo.workerQueries - pacedFrom.workerQueries) / (pacedTo.runs - pacedFrom.runs),
+        ),
         latencyMs: latency(pacedTo.latenciesMs),
         cpu: cpuBetween(pacedFrom, pacedTo),
       },
