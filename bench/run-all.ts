@@ -13,9 +13,10 @@
  *   prism     bench/http/prism.bench.ts   (Prism installed into $PRISM_DIR first when missing)
  *   soak      node --expose-gc --import tsx bench/soak/soak.bench.ts   (when the file exists)
  *   hostile   bench/soak/hostile.bench.ts   (oversized and malformed bodies among normal traffic)
+ *   postgres  bench/postgres/postgres.bench.ts   (taskport, graphile-worker and pg-boss on one PostgreSQL server)
  *
  * Each bench still writes its own file (`engine-<date>.json`, `http-<date>.json`,
- * `soak-<date>.json`); the merged file holds one section per bench plus this
+ * `soak-<date>.json`, `postgres-<date>.json`); the merged file holds one section per bench plus this
  * run's record (steps, exit codes, skips and why). A failed step does not stop
  * the run; the merged file and the summary say which step failed, and the
  * run exits non-zero. A missed target is not a failure.
@@ -137,6 +138,7 @@ function steps(): StepDef[] {
         existsSync(soakScript) ? undefined : 'bench/soak/soak.bench.ts does not exist',
     },
     http('hostile', 'bench/soak/hostile.bench.ts'),
+    { ...http('postgres', 'bench/postgres/postgres.bench.ts'), prefix: 'postgres' },
   ];
 }
 

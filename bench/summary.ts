@@ -3,8 +3,8 @@
  *
  * Every bench writes its own file: `bench/results/engine-<date>.json`
  * (bench/engine), `http-<date>.json` (one section per HTTP bench: `cts`,
- * `tfc`, `ona`, `runtimes`, `startup`, `prism`, `profile`) and
- * `soak-<date>.json` (bench/soak). This module merges them into
+ * `tfc`, `ona`, `runtimes`, `startup`, `prism`, `profile`),
+ * `soak-<date>.json` (bench/soak) and `postgres-<date>.json` (bench/postgres). This module merges them into
  * `bench/results/<date>.json` (`{ date, generatedAt, run?, sources,
  * sections }`, one section per bench) and renders the summary tables of
  * bench/README.md (between `<!-- bench:summary:start -->` and
@@ -24,6 +24,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { postgresArea } from './postgres/summary-area.ts';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -638,6 +639,7 @@ export function renderSummary(merged: MergedResults, source: string): string {
     { key: 'runtimes', area: section('runtimes') && runtimesArea(section('runtimes') as Json) },
     { key: 'soak', area: section('soak') && soakArea(section('soak') as Json) },
     { key: 'hostile', area: section('hostile') && hostileArea(section('hostile') as Json) },
+    { key: 'postgres', area: section('postgres') && postgresArea(section('postgres') as Json) },
   ];
   const steps = new Map<string, RunStep>();
   for (const step of merged.run?.steps ?? []) for (const key of step.sections) steps.set(key, step);

@@ -36,14 +36,32 @@ function send(message: ChildMessage): void {
 }
 
 let queries = 0;
+/** With BENCH_PG_STATEMENTS=1: statements by their first words, printed when the child exits. */
+const byStatement = process.env.BENCH_PG_STATEMENTS === '1' ? new Map<string, number>() : undefined;
 {
   // All three systems talk through the one node-postgres of node_modules: each
   // `Client.query` is one round trip to the server. Counted, not changed.
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
     queries += 1;
+    if (byStatement !== undefined) {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
+      const head = (text ?? '?').replace(/\s+/g, ' ').trim().slice(0, 90);
+      byStatement.set(head, (byStatement.get(head) ?? 0) + 1);
+    }
     return query.apply(this, args);
   } as typeof pg.Client.prototype.query;
+}
+
+function printStatements(): void {
+  if (byStatement === undefined) return;
+  const lines = [...byStatement].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  console.error(
+    `statements of ${process.env.BENCH_PG_SYSTEM} child ${process.env.BENCH_PG_INDEX} (pid ${process.pid}):\n${lines
+      .map(([head, n]) => `  ${String(n).padStart(7)}  ${head}`)
+      .join('\n')}`,
+  );
 }
 
 /** Statements this process sent so far (`pg.Client#query` calls). */
@@ -71,6 +89,7 @@ export function serve<C extends ChildCommand>(
     queue = queue.then(async () => {
       if (command.cmd === 'exit') {
         await close().catch((error: unknown) => console.error('bench child: close:', error));
+        printStatements();
         send({ type: 'reply', id: command.id, ok: true, value: null });
         process.disconnect?.();
         // A pool or a timer of a peer's may keep the loop alive: the process is done.

@@ -102,7 +102,12 @@ serve<GeneratorCommand>(
         return paced(command.keys, command.perSecond, command.durationMs);
       case 'flat': {
         const endAt = nowMs() + command.durationMs;
-        return closedLoop(command.keys, command.concurrency, () => nowMs() < endAt);
+        let started = 0;
+        return closedLoop(
+          command.keys,
+          command.concurrency,
+          () => started++ < command.minCount || nowMs() < endAt,
+        );
       }
       case 'snapshot':
         return { cpuMs: cpuMs(), queries: queriesSent() };

@@ -4,7 +4,7 @@
  * (issue #13): triggers per second, runs per second with 1, 2 and 4 worker
  * processes, change → run start latency at p50/p99, and CPU per run.
  *
- *   npm run bench:postgres                        # full: 2 rounds, 1/2/4 processes, 3 000 keys (a few minutes)
+ *   npm run bench:postgres                        # full: 2 rounds, 1/2/4 processes, 2 000 keys (a few minutes)
  *   BENCH_QUICK=1 npm run bench:postgres          # smoke: 1 round, 1/2 processes, 300 keys; nothing written
  *   BENCH_PG_PROFILE=taskport npm run bench:postgres   # + worker 0 of each 1-process trial under --cpu-prof
  *
@@ -38,6 +38,7 @@ import {
   type SystemName,
 } from './settings.ts';
 import { runTrial, type TrialConfig, type TrialResult } from './trial.ts';
+import type { DrainResult } from './trial-session.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const DATE = process.env.BENCH_DATE ?? new Date().toISOString().slice(0, 10);
@@ -57,23 +58,33 @@ for (const name of [...SELECTED, ...(PROFILE === undefined ? [] : [PROFILE])]) {
 }
 
 const CONFIG: TrialConfig = {
-  keys: Number(process.env.BENCH_PG_KEYS ?? (QUICK ? 300 : 3_000)),
+  keys: Number(process.env.BENCH_PG_KEYS ?? (QUICK ? 300 : 2_000)),
   pacedPerSecond: 100,
-  pacedMs: QUICK ? 1_500 : 3_000,
-  flatMs: QUICK ? 1_500 : 3_000,
+  pacedMs: QUICK ? 1_000 : 3_000,
+  flatMs: QUICK ? 1_000 : 3_000,
   generatorConcurrency: 16,
   settleTimeoutMs: 10_000,
   drainTimeoutMs: 60_000,
 };
 const PROFILE_DIR = join(tmpdir(), `taskport-pg-profile-${process.pid}`);
 
+function drainLine(drain: DrainResult): string {
+  return (
+    `${drain.runsPerSec} runs/s (${drain.jobs} in ${drain.seconds} s` +
+    `${drain.completed ? '' : ', NOT COMPLETE'}${drain.runsSeen === drain.jobs ? '' : `, ${drain.runsSeen} runs seen`}; ` +
+    `${drain.workerCpuMsPerRun} + ${drain.serverCpuMsPerRun} ms CPU/run workers+server, ` +
+    `${drain.workerQueriesPerRun} statements/run, ${drain.cpu.cores} cores of ${drain.cpu.machineCores} busy)`
+  );
+}
+
 function line(result: TrialResult): string {
-  const { paced, flat, drain } = result;
+  const { paced, flat, drain, firstDrain } = result;
   return [
     `${result.system.padEnd(15)} ×${result.processes}`,
-    `drain ${drain.runsPerSec} runs/s (${drain.jobs} in ${drain.seconds} s${drain.completed ? '' : ', NOT COMPLETE'}${drain.runsSeen === drain.jobs ? '' : `, ${drain.runsSeen} runs seen`}; ${drain.workerCpuMsPerRun} + ${drain.serverCpuMsPerRun} ms CPU/run workers+server, ${drain.workerQueriesPerRun} statements/run, ${drain.cpu.cores} cores)`,
+    `first runs ${firstDrain.runsPerSec} runs/s`,
+    `drain ${drainLine(drain)}`,
     `flat ${flat.triggersPerSec} triggers/s (${flat.generatorQueriesPerTrigger} statements each), ${flat.runsPerSec} runs/s (${flat.workerQueriesPerRun} statements each), settled ${flat.settledAfterMs ?? 'never'} ms${flat.failed > 0 ? `, ${flat.failed} failed: ${flat.firstError}` : ''}`,
-    `paced p50 ${paced.latencyMs.p50} / p99 ${paced.latencyMs.p99} ms (n ${paced.latencyMs.n}, ${paced.runs} runs of ${paced.accepted})`,
+    `paced p50 ${paced.latencyMs.p50} / p99 ${paced.latencyMs.p99} ms (n ${paced.latencyMs.n}, ${paced.runs} runs of ${paced.accepted}, ${paced.workerQueriesPerRun} statements/run, ${paced.cpu.cores} cores)`,
     `setup ${Math.round(result.setupMs)} ms`,
   ].join(' | ');
 }
@@ -91,7 +102,9 @@ async function main(): Promise<void> {
     await admin.connect();
     const serverCpu = await ServerCpu.find(admin);
     if (serverCpu === undefined) console.log('(no /proc: the server CPU is not measured)');
-    const { rows } = await admin.query<{ version: string }>('SHOW server_version');
+    const { rows } = await admin.query<{ version: string }>(
+      "SELECT current_setting('server_version') AS version",
+    );
     const postgresVersion = rows[0]?.version ?? 'unknown';
     for (let round = 1; round <= ROUNDS; round += 1) {
       // Systems take turns; who goes first moves on each round.
@@ -109,9 +122,13 @@ async function main(): Promise<void> {
           results.push(result);
           console.log(`round ${round}: ${line(result)}`);
           if (process.env.BENCH_PG_TRACE === '1')
-            console.log(
-              `  drain curve ${JSON.stringify(result.drain.curve)}\n  waits ${JSON.stringify(result.drain.waits)}`,
-            );
+            for (const [what, drain] of [
+              ['first drain', result.firstDrain],
+              ['drain', result.drain],
+            ] as const)
+              console.log(
+                `  ${what}: ${drainLine(drain)}\n    curve ${JSON.stringify(drain.curve)}\n    waits ${JSON.stringify(drain.waits)}`,
+              );
         }
       }
     }

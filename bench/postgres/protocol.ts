@@ -56,13 +56,17 @@ export type GeneratorCommand =
       readonly perSecond: number;
       readonly durationMs: number;
     }
-  /** As many changes as it can, `concurrency` in flight, keys in turn, for `durationMs`. */
+  /**
+   * As many changes as it can, `concurrency` in flight, keys in turn, for
+   * `durationMs` and at least `minCount` changes.
+   */
   | {
       readonly id: number;
       readonly cmd: 'flat';
       readonly keys: number;
       readonly concurrency: number;
       readonly durationMs: number;
+      readonly minCount: number;
     }
   | { readonly id: number; readonly cmd: 'snapshot' }
   | { readonly id: number; readonly cmd: 'exit' };

@@ -26,8 +26,12 @@ export interface RunMeta {
 }
 
 export interface SystemFigures {
+  /** The first drain: every key's first run. */
+  readonly firstRunsPerSec: Spread;
   readonly drainRunsPerSec: Spread;
   readonly drainCores: Spread;
+  /** The whole machine's busy cores during the drain (ours and everyone else's). */
+  readonly drainMachineCores: Spread;
   readonly workerCpuMsPerRun: Spread;
   readonly serverCpuMsPerRun: Spread;
   readonly workerQueriesPerRun: Spread;
@@ -95,8 +99,10 @@ export function summarise(results: readonly TrialResult[], meta: RunMeta): Postg
       const trials = results.filter((r) => r.system === system && r.processes === processes);
       const of = (pick: (r: TrialResult) => number) => roundSpread(spread(trials.map(pick)));
       figures[system][String(processes)] = {
+        firstRunsPerSec: of((r) => r.firstDrain.runsPerSec),
         drainRunsPerSec: of((r) => r.drain.runsPerSec),
         drainCores: of((r) => r.drain.cpu.cores),
+        drainMachineCores: of((r) => r.drain.cpu.machineCores),
         workerCpuMsPerRun: of((r) => r.drain.workerCpuMsPerRun),
         serverCpuMsPerRun: of((r) => r.drain.serverCpuMsPerRun),
         workerQueriesPerRun: of((r) => r.drain.workerQueriesPerRun),
@@ -173,14 +179,14 @@ function cell(value: Spread | undefined): string {
 export function describeRounds(section: PostgresSection): string {
   const out: string[] = [];
   out.push(
-    'system × processes | drain runs/s | CPU ms/run workers + server | statements/run | cores busy | flat triggers/s | statements/trigger | flat runs/s | paced p50 / p99 ms',
+    'system × processes | first-run drain runs/s | drain runs/s | CPU ms/run workers + server | statements/run | cores busy (machine) | flat triggers/s | statements/trigger | flat runs/s | paced p50 / p99 ms',
   );
   for (const system of section.systems) {
     for (const processes of section.processes) {
       const f = section.figures[system]?.[String(processes)];
       if (f === undefined) continue;
       out.push(
-        `${system} ×${processes} | ${cell(f.drainRunsPerSec)} | ${cell(f.workerCpuMsPerRun)} + ${cell(f.serverCpuMsPerRun)} | ${cell(f.workerQueriesPerRun)} | ${cell(f.drainCores)} | ${cell(f.flatTriggersPerSec)} | ${cell(f.generatorQueriesPerTrigger)} | ${cell(f.flatRunsPerSec)} | ${cell(f.pacedP50Ms)} / ${cell(f.pacedP99Ms)}`,
+        `${system} ×${processes} | ${cell(f.firstRunsPerSec)} | ${cell(f.drainRunsPerSec)} | ${cell(f.workerCpuMsPerRun)} + ${cell(f.serverCpuMsPerRun)} | ${cell(f.workerQueriesPerRun)} | ${cell(f.drainCores)} (${cell(f.drainMachineCores)}) | ${cell(f.flatTriggersPerSec)} | ${cell(f.generatorQueriesPerTrigger)} | ${cell(f.flatRunsPerSec)} | ${cell(f.pacedP50Ms)} / ${cell(f.pacedP99Ms)}`,
       );
     }
   }

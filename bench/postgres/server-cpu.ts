@@ -2,7 +2,8 @@
  * CPU time of the PostgreSQL server: the postmaster and every backend and
  * auxiliary process it forked, from /proc (Linux). Backends that exited
  * count too: the postmaster reaps them, so their time is in its
- * `cutime`/`cstime`.
+ * `cutime`/`cstime`. And the whole machine's busy time, to tell how much of
+ * the machine was someone else's meanwhile.
  */
 
 import { execFileSync } from 'node:child_process';
@@ -63,5 +64,19 @@ export class ServerCpu {
       ticks += Number(fields[UTIME]) + Number(fields[STIME]);
     }
     return (ticks * 1000) / TICKS_PER_SECOND;
+  }
+}
+
+/** CPU ms the whole machine spent busy so far (every core; /proc/stat), NaN without /proc. */
+export function machineBusyMs(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const [, ...fields] = line.trim().split(/\s+/);
+    const ticks = fields.slice(0, 8).map(Number);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    const total = ticks.reduce((sum, value) => sum + value, 0);
+    return ((total - idle) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
   }
 }

@@ -1,41 +1,43 @@
 /**
  * One trial of the PostgreSQL bench: one system with N worker processes and
  * one load generator, on a database of its own created for the trial, in
- * three phases (see bench/README.md, "PostgreSQL"):
+ * four phases (see bench/README.md, "PostgreSQL"):
  *
- * 1. paced: changes at a fixed rate well under every system's capacity, each
+ * 1. first drain: one change per key before any worker started; then all
+ *    workers start at once: runs per second of every key's first run;
+ * 2. paced: changes at a fixed rate well under every system's capacity, each
  *    key changed once at most: change → run start latency;
- * 2. flat out: the generator announces as fast as it can while the workers
- *    run: triggers accepted per second (and the runs meanwhile);
- * 3. drain: with the workers stopped, one change per key; once every key's
- *    job is due, all workers start at once: runs per second is the keys
- *    over the time until the system's own tables say every run ended.
+ * 3. flat out: the generator announces as fast as it can while the workers
+ *    run (and at least once per key, so that every key has run before 4):
+ *    triggers accepted per second, and the runs meanwhile;
+ * 4. drain: the same as 1 with the workers stopped and started again, every
+ *    key having run before: runs per second in the steady state, the figure
+ *    the targets are about.
  *
- * CPU is read per phase for every worker, the generator and the server.
+ * CPU and statements are read per phase for every worker, the generator and
+ * the server.
  */
 
-import pg from 'pg';
-import { BENCH_SYSTEMS } from './child-channel.ts';
-import { BenchChild } from './children.ts';
-import type {
-  ChildEnv,
-  CpuSnapshot,
-  GeneratorCommand,
-  GeneratorReport,
-  WorkerCommand,
-  WorkerSnapshot,
-} from './protocol.ts';
+import type { GeneratorReport } from './protocol.ts';
 import type { ServerCpu } from './server-cpu.ts';
 import type { SystemName } from './settings.ts';
 import { quantile, round } from './stats.ts';
+import {
+  cpuBetween,
+  type DrainResult,
+  type Mark,
+  type PhaseCpu,
+  sleep,
+  TrialSession,
+} from './trial-session.ts';
 
 export interface TrialConfig {
-  /** Keys (taskport tasks); the drain runs one job per key. */
+  /** Keys (taskport tasks); a drain runs one job per key. */
   readonly keys: number;
   readonly pacedPerSecond: number;
   readonly pacedMs: number;
   readonly flatMs: number;
-  /** Changes in flight during the flat-out phase and the prefill. */
+  /** Changes in flight during the flat-out phase and the prefills. */
   readonly generatorConcurrency: number;
   /** How long to wait for a system to run what is pending after a phase. */
   readonly settleTimeoutMs: number;
@@ -48,14 +50,6 @@ export interface TrialContext {
   readonly adminUrl: string;
   readonly serverCpu: ServerCpu | undefined;
   readonly round: number;
-}
-
-/** CPU of one phase, ms, and the cores it kept busy (CPU ÷ wall time). */
-export interface PhaseCpu {
-  readonly workersMs: number;
-  readonly generatorMs: number;
-  readonly serverMs: number;
-  readonly cores: number;
 }
 
 export interface Latency {
@@ -71,12 +65,15 @@ export interface TrialResult {
   readonly loadAverageAtStart: readonly number[];
   /** Creating the database, starting the children and the keys' setup, ms. */
   readonly setupMs: number;
+  readonly firstDrain: DrainResult;
   readonly paced: {
     readonly triggersPerSec: number;
     readonly accepted: number;
     readonly scheduled: number;
     readonly failed: number;
     readonly runs: number;
+    /** Statements the workers sent per run: at a low rate, their idle looks count too. */
+    readonly workerQueriesPerRun: number;
     readonly latencyMs: Latency;
     readonly cpu: PhaseCpu;
   };
@@ -84,6 +81,7 @@ export interface TrialResult {
     readonly triggersPerSec: number;
     readonly runsPerSec: number;
     readonly accepted: number;
+    /** Of those, the ones that made or moved a pending job (pg-boss drops the rest). */
     readonly scheduled: number;
     readonly failed: number;
     readonly firstError?: string;
@@ -97,43 +95,7 @@ export interface TrialResult {
     /** How long the workers took to run what was left once the generator stopped. */
     readonly settledAfterMs: number | undefined;
   };
-  readonly drain: {
-    /** The jobs due when the workers started: one per key. */
-    readonly jobs: number;
-    readonly runsSeen: number;
-    readonly seconds: number;
-    readonly runsPerSec: number;
-    readonly completed: boolean;
-    /** The prefill's rate, no worker running. */
-    readonly prefillTriggersPerSec: number;
-    readonly workerCpuMsPerRun: number;
-    readonly serverCpuMsPerRun: number;
-    /** Statements the workers sent per run (`pg.Client#query` calls: round trips). */
-    readonly workerQueriesPerRun: number;
-    readonly cpu: PhaseCpu;
-    /** What the system's active sessions were waiting on, sampled every 100 ms. */
-    readonly waits: Readonly<Record<string, number>>;
-    /** `[ms since the start, jobs pending]` every 50 ms or so. */
-    readonly curve: readonly (readonly [number, number])[];
-  };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Worker = BenchChild<WorkerCommand>;
-type Generator = BenchChild<GeneratorCommand>;
-
-interface CpuMark {
-  readonly at: number;
-  readonly workers: number;
-  readonly generator: number;
-  readonly server: number;
-  readonly workerQueries: number;
-  readonly generatorQueries: number;
-}
-
-async function snapshots(workers: readonly Worker[]): Promise<WorkerSnapshot[]> {
-  return Promise.all(workers.map((worker) => worker.request<WorkerSnapshot>({ cmd: 'snapshot' })));
+  readonly drain: DrainResult;
 }
 
 function latency(values: readonly number[]): Latency {
@@ -144,11 +106,7 @@ function latency(values: readonly number[]): Latency {
   };
 }
 
-function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+const perSecond = (report: GeneratorReport) => round(report.accepted / (report.elapsedMs / 1000));
 
 export async function runTrial(
   system: SystemName,
@@ -157,209 +115,98 @@ export async function runTrial(
   context: TrialContext,
 ): Promise<TrialResult> {
   const setupStarted = performance.now();
-  const database = `bench_r${context.round}_${system.replace('-', '_')}_${processes}`;
-  const admin = new pg.Client({ connectionString: context.adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = databaseUrl(context.adminUrl, database);
-  const env = (index: number): ChildEnv => ({
-    BENCH_PG_SYSTEM: system,
-    BENCH_PG_URL: url,
-    BENCH_PG_INDEX: String(index),
+  const session = await TrialSession.open({
+    system,
+    processes,
+    keys: config.keys,
+    adminUrl: context.adminUrl,
+    database: `bench_r${context.round}_${system.replace('-', '_')}_${processes}`,
+    serverCpu: context.serverCpu,
+    generatorConcurrency: config.generatorConcurrency,
+    settleTimeoutMs: config.settleTimeoutMs,
+    drainTimeoutMs: config.drainTimeoutMs,
+    profileDir: config.profileDir,
   });
-  const probe = new pg.Client({ connectionString: url });
-  const children: BenchChild<WorkerCommand | GeneratorCommand>[] = [];
   try {
-    const loadAverageAtStart = (await import('node:os')).loadavg().map((load) => round(load));
-    const generator: Generator = new BenchChild('generator', 'generator.ts', env(0));
-    children.push(generator);
-    await generator.ready();
-    const workers: Worker[] = Array.from({ length: processes }, (_, index) => {
-      const flags =
-        config.profileDir !== undefined && index === 0
-          ? ['--cpu-prof', '--cpu-prof-dir', config.profileDir]
-          : [];
-      return new BenchChild<WorkerCommand>(`worker ${index}`, 'worker.ts', env(index), flags);
-    });
-    children.push(...workers);
-    await Promise.all([
-      generator.request({ cmd: 'setup', keys: config.keys }),
-      ...workers.map((worker) => worker.ready()),
-    ]);
-    await probe.connect();
     const setupMs = round(performance.now() - setupStarted);
+    const { generator } = session;
 
-    const pendingSql = BENCH_SYSTEMS[system].pendingSql;
-    const pending = async (): Promise<number> =>
-      Number((await probe.query<{ pending: string }>(pendingSql)).rows[0]?.pending ?? 0);
-    /** Resolves with the ms it took until nothing is pending, or undefined at the timeout. */
-    const settle = async (timeoutMs: number): Promise<number | undefined> => {
-      const started = performance.now();
-      while (performance.now() - started < timeoutMs) {
-        if ((await pending()) === 0) return performance.now() - started;
-        await sleep(20);
-      }
-      return undefined;
-    };
-    const mark = async (): Promise<CpuMark & { snapshots: WorkerSnapshot[] }> => {
-      const [taken, own] = await Promise.all([
-        snapshots(workers),
-        generator.request<CpuSnapshot>({ cmd: 'snapshot' }),
-      ]);
-      return {
-        at: performance.now(),
-        workers: taken.reduce((sum, snapshot) => sum + snapshot.cpuMs, 0),
-        generator: own.cpuMs,
-        server: context.serverCpu?.cpuMs() ?? Number.NaN,
-        workerQueries: taken.reduce((sum, snapshot) => sum + snapshot.queries, 0),
-        generatorQueries: own.queries,
-        snapshots: taken,
-      };
-    };
-    const cpuBetween = (from: CpuMark, to: CpuMark): PhaseCpu => {
-      const workersMs = to.workers - from.workers;
-      const generatorMs = to.generator - from.generator;
-      const serverMs = to.server - from.server;
-      return {
-        workersMs: round(workersMs),
-        generatorMs: round(generatorMs),
-        serverMs: round(serverMs),
-        cores: round((workersMs + generatorMs + serverMs) / (to.at - from.at)),
-      };
-    };
-    const runsOf = (taken: readonly WorkerSnapshot[]) =>
-      taken.reduce((sum, snapshot) => sum + snapshot.runs, 0);
-    const latenciesOf = (taken: readonly WorkerSnapshot[]) =>
-      taken.flatMap((snapshot) => snapshot.latenciesMs);
+    // ─── 1. first drain: every key's first run ───────────────────────────
+    const firstDrain = await session.drain();
 
-    // ─── 1. paced: latency ───────────────────────────────────────────────
-    await Promise.all(workers.map((worker) => worker.request({ cmd: 'start' })));
+    // ─── 2. paced: latency ───────────────────────────────────────────────
     await sleep(300);
-    const pacedFrom = await mark();
+    const pacedFrom = await session.mark();
     const paced = await generator.request<GeneratorReport>({
       cmd: 'paced',
       keys: config.keys,
       perSecond: config.pacedPerSecond,
       durationMs: config.pacedMs,
     });
-    await settle(config.settleTimeoutMs);
-    const pacedTo = await mark();
+    await session.settle();
+    const pacedTo = await session.mark();
 
-    // ─── 2. flat out: triggers per second ────────────────────────────────
-    const flatFrom = await mark();
+    // ─── 3. flat out: triggers per second ────────────────────────────────
+    const flatFrom: Mark = await session.mark();
     const flat = await generator.request<GeneratorReport>({
       cmd: 'flat',
       keys: config.keys,
       concurrency: config.generatorConcurrency,
       durationMs: config.flatMs,
+      minCount: config.keys,
     });
-    const flatTo = await mark();
-    const settledAfterMs = await settle(config.settleTimeoutMs);
+    const flatTo = await session.mark();
+    const settledAfterMs = await session.settle();
+    const flatRuns = flatTo.runs - flatFrom.runs;
 
-    // ─── 3. drain: runs per second ───────────────────────────────────────
-    await Promise.all(workers.map((worker) => worker.request({ cmd: 'stop' })));
-    await settle(config.settleTimeoutMs);
+    // ─── 4. drain: runs per second, steady state ─────────────────────────
+    await session.stop();
+    await session.settle();
     // pg-boss's debounce slots are whole seconds: a key changed in the current
     // slot would get a job in the next one, not due at once. Let the slot pass.
     await sleep(1_100);
-    const prefill = await generator.request<GeneratorReport>({
-      cmd: 'prefill',
-      keys: config.keys,
-      concurrency: config.generatorConcurrency,
-    });
-    // Every key's job is due once the longest debounce has passed (pg-boss's run at once).
-    await sleep(250);
-    const jobs = await pending();
-    const drainFrom = await mark();
-    const waits: Record<string, number> = {};
-    let completed = false;
-    await Promise.all(workers.map((worker) => worker.request({ cmd: 'start' })));
-    let lastWaitSample = 0;
-    const curve: [number, number][] = [];
-    while (performance.now() - drainFrom.at < config.drainTimeoutMs) {
-      const left = await pending();
-      const at = performance.now() - drainFrom.at;
-      if (curve.length === 0 || at - (curve.at(-1) as [number, number])[0] >= 50)
-        curve.push([Math.round(at), left]);
-      if (left === 0) {
-        completed = true;
-        break;
-      }
-      if (performance.now() - lastWaitSample >= 100) {
-        lastWaitSample = performance.now();
-        const { rows } = await probe.query<{ wait: string; n: string }>(
-          `SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS wait, count(*) AS n
-          FROM pg_stat_activity
-          WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
-          GROUP BY 1`,
-        );
-        for (const row of rows) waits[row.wait] = (waits[row.wait] ?? 0) + Number(row.n);
-      }
-      await sleep(10);
-    }
-    const drainEnd = performance.now();
-    const drainTo = await mark();
-    const seconds = (drainEnd - drainFrom.at) / 1000;
-    const drainCpu = cpuBetween(drainFrom, drainTo);
-    const runsSeen = runsOf(drainTo.snapshots) - runsOf(drainFrom.snapshots);
+    const drain = await session.drain();
 
     return {
       system,
       processes,
       round: context.round,
-      loadAverageAtStart,
+      loadAverageAtStart: session.loadAverageAtStart,
       setupMs,
+      firstDrain,
       paced: {
-        triggersPerSec: round(paced.accepted / (paced.elapsedMs / 1000)),
+        triggersPerSec: perSecond(paced),
         accepted: paced.accepted,
         scheduled: paced.scheduled,
         failed: paced.failed,
-        runs: runsOf(pacedTo.snapshots) - runsOf(pacedFrom.snapshots),
-        latencyMs: latency(latenciesOf(pacedTo.snapshots)),
+        runs: pacedTo.runs - pacedFrom.runs,
+        workerQueriesPerRun: round(
+          (pacedTo.workerQueries - pacedFrom.workerQueries) / (pacedTo.runs - pacedFrom.runs),
+        ),
+        latencyMs: latency(pacedTo.latenciesMs),
         cpu: cpuBetween(pacedFrom, pacedTo),
       },
       flat: {
-        triggersPerSec: round(flat.accepted / (flat.elapsedMs / 1000)),
-        runsPerSec: round(
-          (runsOf(flatTo.snapshots) - runsOf(flatFrom.snapshots)) /
-            ((flatTo.at - flatFrom.at) / 1000),
-        ),
+        triggersPerSec: perSecond(flat),
+        runsPerSec: round(flatRuns / ((flatTo.at - flatFrom.at) / 1000)),
         accepted: flat.accepted,
         scheduled: flat.scheduled,
         failed: flat.failed,
         ...(flat.firstError === undefined ? {} : { firstError: flat.firstError }),
-        latencyMs: latency(latenciesOf(flatTo.snapshots)),
-        generatorCpuMsPerTrigger: round((flatTo.generator - flatFrom.generator) / flat.accepted),
+        latencyMs: latency(flatTo.latenciesMs),
+        generatorCpuMsPerTrigger: round(
+          (flatTo.generatorCpuMs - flatFrom.generatorCpuMs) / flat.accepted,
+        ),
         generatorQueriesPerTrigger: round(
           (flatTo.generatorQueries - flatFrom.generatorQueries) / flat.accepted,
         ),
-        workerQueriesPerRun: round(
-          (flatTo.workerQueries - flatFrom.workerQueries) /
-            (runsOf(flatTo.snapshots) - runsOf(flatFrom.snapshots)),
-        ),
+        workerQueriesPerRun: round((flatTo.workerQueries - flatFrom.workerQueries) / flatRuns),
         cpu: cpuBetween(flatFrom, flatTo),
         settledAfterMs: settledAfterMs === undefined ? undefined : round(settledAfterMs),
       },
-      drain: {
-        jobs,
-        runsSeen,
-        seconds: round(seconds),
-        runsPerSec: round(jobs / seconds),
-        completed,
-        prefillTriggersPerSec: round(prefill.accepted / (prefill.elapsedMs / 1000)),
-        workerCpuMsPerRun: round(drainCpu.workersMs / jobs),
-        serverCpuMsPerRun: round(drainCpu.serverMs / jobs),
-        workerQueriesPerRun: round((drainTo.workerQueries - drainFrom.workerQueries) / jobs),
-        cpu: drainCpu,
-        waits,
-        curve,
-      },
+      drain,
     };
   } finally {
-    await probe.end().catch(() => {});
-    await Promise.all(children.map((child) => child.exit().catch(() => child.kill())));
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await session.close();
   }
 }
