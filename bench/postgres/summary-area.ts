@@ -4,7 +4,7 @@
  * `bench/results/postgres-<date>.json` as report.ts wrote it.
  */
 
-import { atLeast, fmt, fmtSpread, type Verdict } from '../summary.ts';
+import { atLeast, fmt, fmtSpread, type Verdict } from '../summary-format.ts';
 
 type Json = Record<string, unknown>;
 
