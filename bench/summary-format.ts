@@ -24,7 +24,7 @@ export function fmt(value: number, unit = ''): string {
 }
 
 /** An integer with its thousands grouped: 100 000. */
-function grouped(value: number | string): string {
+export function grouped(value: number | string): string {
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }
 

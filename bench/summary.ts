@@ -25,7 +25,15 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgresArea } from './postgres/summary-area.ts';
-import { atLeast, fmt, fmtSpread, type Spread, type Verdict } from './summary-format.ts';
+import {
+  atLeast,
+  atMost,
+  fmt,
+  fmtSpread,
+  grouped,
+  type Spread,
+  type Verdict,
+} from './summary-format.ts';
 
 export { atLeast, fmt, fmtSpread, type Verdict } from './summary-format.ts';
 
