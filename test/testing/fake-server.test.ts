@@ -350,6 +350,8 @@ describe('the control API over HTTP', () => {
     });
     expect(await control('GET', '/cts/outcomes')).toEqual({
       pending: { t: [{ success: false, error: 'boom' }, { plan: 'custom plan' }] },
+      taskDefaults: {},
+      default: {},
     });
     const failed = await api('PATCH', '/v1/tasks/t?run=now', { enabled: true });
     expect(failed.status).toBe(500);
@@ -361,7 +363,11 @@ describe('the control API over HTTP', () => {
       200,
       '{"inspect":{"changes_present":false,"plan":"custom plan"}}',
     );
-    expect(await control('GET', '/cts/outcomes')).toEqual({ pending: {} });
+    expect(await control('GET', '/cts/outcomes')).toEqual({
+      pending: {},
+      taskDefaults: {},
+      default: {},
+    });
     await control('PUT', '/cts/outcomes/default', { success: false, error: 'always' });
     const again = await api('PATCH', '/v1/tasks/t?run=now', { enabled: true });
     expect(parse<{ error: { message: string } }>(again).error.message).toBe(
@@ -400,7 +406,11 @@ describe('the control API over HTTP', () => {
     );
     expect(await control('GET', '/cts/services')).toEqual({ services: [] });
     expect(await control('GET', '/cts/kv')).toEqual({ keys: {} });
-    expect(await control('GET', '/cts/outcomes')).toEqual({ pending: {} });
+    expect(await control('GET', '/cts/outcomes')).toEqual({
+      pending: {},
+      taskDefaults: {},
+      default: {},
+    });
     // The same name can be created again, and the default outcome is gone.
     expect((await api('POST', '/v1/tasks?run=now', { task: apiTask('t') })).status).toBe(201);
     expect(await eventCount('t')).toBe(1);

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { controlErrorResponse } from '../control-errors.ts';
 import { ControlInputError, jsonBody, textBody } from '../control-input.ts';
+import { addTaskOutcomeRoutes, outcomesView } from '../outcome-routes.ts';
 import type { CtsCluster } from './cluster/cluster.ts';
 import { clusterRoutes } from './cluster/routes.ts';
 import type { HealthStatus, ServiceRegistration } from './consul-catalog.ts';
@@ -63,7 +64,7 @@ export function ctsControlRoutes(control: () => CtsControl, cluster: () => CtsCl
     });
   });
 
-  routes.get('/outcomes', (c) => c.json({ pending: control().pendingOutcomes() }));
+  routes.get('/outcomes', (c) => c.json(outcomesView(control())));
   routes.post('/outcomes', async (c) => {
     const body = await jsonBody(c);
     const task = expectString(body.task, 'task');
@@ -75,6 +76,7 @@ export function ctsControlRoutes(control: () => CtsControl, cluster: () => CtsCl
     control().setDefaultOutcome((await jsonBody(c)) as ScriptedOutcome);
     return c.json({});
   });
+  addTaskOutcomeRoutes(routes, control);
 
   routes.route('/cluster', clusterRoutes(cluster));
 

@@ -3,6 +3,7 @@
  * and KV a task watches, and the scripted outcomes of its runs.
  */
 
+import type { TaskOutcomeControl } from '../outcome-script.ts';
 import type {
   ConsulCatalog,
   HealthStatus,
@@ -12,7 +13,7 @@ import type {
 import type { ScriptedOutcome, ScriptedOutcomes } from './scripted-outcomes.ts';
 
 /** The CTS part of the control surface. */
-export interface CtsControl {
+export interface CtsControl extends TaskOutcomeControl<ScriptedOutcome> {
   registerService(registration: ServiceRegistration): ServiceInstance;
   deregisterService(id: string, node?: string): boolean;
   setHealth(id: string, status: HealthStatus, node?: string): ServiceInstance | undefined;
@@ -20,7 +21,7 @@ export interface CtsControl {
   putKey(key: string, value: string): void;
   deleteKey(key: string, options?: { recurse?: boolean }): number;
   keys(): Record<string, string>;
-  /** Queues outcomes for a task's next runs (inspects included). */
+  /** Queues outcomes for a task's next runs (inspects included, unless an outcome has a `mode`). */
   script(taskName: string, ...outcomes: ScriptedOutcome[]): void;
   /** The outcome of runs nobody scripted. */
   setDefaultOutcome(outcome: ScriptedOutcome): void;
@@ -44,5 +45,11 @@ export function createCtsControl(fake: {
     script: (taskName, ...outcomes) => fake.outcomes.push(taskName, ...outcomes),
     setDefaultOutcome: (outcome) => fake.outcomes.setDefault(outcome),
     pendingOutcomes: () => fake.outcomes.pending(),
+    replaceScript: (taskName, ...outcomes) => fake.outcomes.replace(taskName, ...outcomes),
+    clearScript: (taskName) => fake.outcomes.clearQueue(taskName),
+    setTaskDefaultOutcome: (taskName, outcome) => fake.outcomes.setTaskDefault(taskName, outcome),
+    clearTaskDefaultOutcome: (taskName) => fake.outcomes.clearTaskDefault(taskName),
+    taskDefaultOutcomes: () => fake.outcomes.taskDefaults(),
+    defaultOutcome: () => fake.outcomes.default,
   };
 }

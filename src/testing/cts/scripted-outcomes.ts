@@ -4,6 +4,8 @@
  * answers with; and for its next driver initialisations, a failure.
  */
 
+import { OutcomeScript } from '../outcome-script.ts';
+
 /**
  * One scripted run, or (with `initError`) one scripted driver initialisation.
  * Absent fields fall back to what the Terraform model computes.
@@ -39,63 +41,122 @@ export interface ScriptedOutcome {
   readonly plan?: string;
   /** `changes_present`, instead of the model's. */
   readonly changesPresent?: boolean;
+  /**
+   * The kind of run the outcome is for: `apply` (a run of the task) or
+   * `inspect` (`?run=inspect`, a plan that applies nothing). Runs of the
+   * other kind pass over it, queued or default. @default both
+   */
+  readonly mode?: ScriptedRunMode;
 }
 
-/** Per-task queues of scripted outcomes, and a default for runs nobody scripted. */
-export class ScriptedOutcomes {
-  readonly #queues = new Map<string, ScriptedOutcome[]>();
-  #default: ScriptedOutcome = {};
+/** The kind of run an outcome is for: `apply` (a run) or `inspect` (`?run=inspect`, a plan only). */
+export type ScriptedRunMode = 'apply' | 'inspect';
 
-  /** Queues outcomes for the next runs of `taskName`, inspects included, in order. */
+/** A copy of `outcome`, refused (TypeError) unless it is an object with a known `mode`. */
+export function checkScriptedOutcome(outcome: ScriptedOutcome): ScriptedOutcome {
+  if (typeof outcome !== 'object' || outcome === null || Array.isArray(outcome)) {
+    throw new TypeError(`Expected an outcome to be an object, got ${JSON.stringify(outcome)}`);
+  }
+  const { mode } = outcome as { mode?: unknown };
+  if (mode !== undefined && mode !== 'apply' && mode !== 'inspect') {
+    throw new TypeError(
+      `Expected \`mode\` to be 'apply' or 'inspect', got ${JSON.stringify(mode)}`,
+    );
+  }
+  return { ...outcome };
+}
+
+/** Whether `outcome` is for runs of `mode` (an outcome without `mode` is for both). */
+function isFor(outcome: ScriptedOutcome, mode: ScriptedRunMode): boolean {
+  return outcome.mode === undefined || outcome.mode === mode;
+}
+
+/**
+ * Per-task queues of scripted outcomes, per-task defaults, and a default for
+ * runs nobody scripted. A run takes the first outcome queued for its task
+ * and its mode, else its task's default, else the default (each only if it
+ * is for its mode), else the model's plain success.
+ */
+export class ScriptedOutcomes {
+  readonly #script = new OutcomeScript<ScriptedOutcome>({}, checkScriptedOutcome);
+
+  /** Queues outcomes for the next runs of `taskName`, in order. */
   push(taskName: string, ...outcomes: ScriptedOutcome[]): void {
-    const queue = this.#queues.get(taskName) ?? [];
-    queue.push(...outcomes.map((outcome) => ({ ...outcome })));
-    this.#queues.set(taskName, queue);
+    this.#script.push(taskName, outcomes);
+  }
+
+  /** Replaces the queue of `taskName`; with none, empties it. */
+  replace(taskName: string, ...outcomes: ScriptedOutcome[]): void {
+    this.#script.replace(taskName, outcomes);
+  }
+
+  /** Empties the queue of `taskName`; false if it had none. */
+  clearQueue(taskName: string): boolean {
+    return this.#script.clearQueue(taskName);
   }
 
   /** The outcome of every run that has none queued. */
   setDefault(outcome: ScriptedOutcome): void {
-    this.#default = { ...outcome };
+    this.#script.setDefault(outcome);
   }
 
-  /** Takes the next run outcome for `taskName` (queued outcomes with `initError` stay queued). */
-  take(taskName: string): ScriptedOutcome {
-    return this.#takeFirst(taskName, (outcome) => outcome.initError === undefined) ?? this.#default;
+  /** The outcome of runs nobody scripted. */
+  get default(): ScriptedOutcome {
+    return { ...this.#script.default };
+  }
+
+  /** The outcome of the runs of `taskName` that have none queued, until changed. */
+  setTaskDefault(taskName: string, outcome: ScriptedOutcome): void {
+    this.#script.setTaskDefault(taskName, outcome);
+  }
+
+  /** Forgets the default of `taskName`; false if it had none. */
+  clearTaskDefault(taskName: string): boolean {
+    return this.#script.clearTaskDefault(taskName);
+  }
+
+  /** The task defaults, by task. */
+  taskDefaults(): Record<string, ScriptedOutcome> {
+    return this.#script.taskDefaults();
+  }
+
+  /**
+   * Takes the next outcome of a run of `taskName` in `mode` (queued outcomes
+   * with `initError`, or for the other mode, stay queued).
+   */
+  take(taskName: string, mode: ScriptedRunMode = 'apply'): ScriptedOutcome {
+    const queued = this.#script.takeQueued(
+      taskName,
+      (outcome) => outcome.initError === undefined && isFor(outcome, mode),
+    );
+    if (queued !== undefined) return queued;
+    for (const standing of [this.#script.taskDefault(taskName), this.#script.default]) {
+      if (standing !== undefined && isFor(standing, mode)) return standing;
+    }
+    return {};
   }
 
   /**
    * Takes the next initialisation outcome for `taskName`: the error of the
-   * first queued outcome with `initError`, else the default's `initError`, else
-   * undefined (the initialisation succeeds; nothing is taken).
+   * first queued outcome with `initError`, else the task default's, else the
+   * default's `initError`, else undefined (the initialisation succeeds;
+   * nothing is taken).
    */
   takeInitError(taskName: string): string | undefined {
-    const scripted = this.#takeFirst(taskName, (outcome) => outcome.initError !== undefined);
-    return (scripted ?? this.#default).initError;
+    const scripted = this.#script.takeQueued(
+      taskName,
+      (outcome) => outcome.initError !== undefined,
+    );
+    return (scripted ?? this.#script.taskDefault(taskName) ?? this.#script.default).initError;
   }
 
   /** Outcomes still queued, by task. */
   pending(): Record<string, ScriptedOutcome[]> {
-    return Object.fromEntries(
-      [...this.#queues].map(([name, queue]) => [name, queue.map((outcome) => ({ ...outcome }))]),
-    );
+    return this.#script.pending();
   }
 
-  #takeFirst(
-    taskName: string,
-    matches: (outcome: ScriptedOutcome) => boolean,
-  ): ScriptedOutcome | undefined {
-    const queue = this.#queues.get(taskName);
-    if (queue === undefined) return undefined;
-    const index = queue.findIndex(matches);
-    if (index < 0) return undefined;
-    const [next] = queue.splice(index, 1);
-    if (queue.length === 0) this.#queues.delete(taskName);
-    return next;
-  }
-
-  /** Forgets every queue and the default. */
+  /** Forgets every queue, every task default and the default. */
   clear(): void {
-    this.#queues.clear();
-    this.#default = {};
+    this.#script.clear();
   }
 }

@@ -99,7 +99,7 @@ export function createTerraformModel(options: TerraformModelOptions): TerraformM
   return {
     async runStep({ task, mode, clock, signal }): Promise<CtsRunOutput> {
       const config = task.spec as TaskConfig;
-      const outcome = options.outcomes.take(config.name);
+      const outcome = options.outcomes.take(config.name, mode === 'apply' ? 'apply' : 'inspect');
       // Rendered when the run starts: a run always sees the latest data
       // (research/cts.md §4.3), and changes made while Terraform works are
       // left for the follow-up run (§6), as CTS renders before it applies.

@@ -8,6 +8,7 @@ import { OnaError } from '../../api/ona/errors.ts';
 import { TRIGGER_KEYS } from '../../api/ona/schema.ts';
 import type { TriggerName } from '../../api/ona/types.ts';
 import { ControlInputError, jsonBody, optionalString, textBody } from '../control-input.ts';
+import { addTaskOutcomeRoutes, outcomesView } from '../outcome-routes.ts';
 import { AutomationsFileError } from './automations-file.ts';
 import type { OnaControl } from './control.ts';
 import type { OnaOutcome } from './scripted-executor.ts';
@@ -21,6 +22,7 @@ import type { OnaOutcome } from './scripted-executor.ts';
  *   text (or JSON `{"yaml": "…"}`)
  * - `POST /environments/:id/triggers` `{trigger}`: starts the tasks it triggers
  * - `GET /outcomes`, `POST /outcomes` `{task, outcomes}`, `PUT /outcomes/default` (an outcome)
+ * - `PUT`/`DELETE /outcomes/tasks/:task/queue` `{outcomes}`, `PUT`/`DELETE /outcomes/tasks/:task/default`
  * - `GET /step-runs`
  */
 export function onaControlRoutes(control: OnaControl): Hono {
@@ -60,7 +62,7 @@ export function onaControlRoutes(control: OnaControl): Hono {
     return c.json({ taskExecutions: fired.executions, failures: fired.failures });
   });
 
-  routes.get('/outcomes', (c) => c.json({ pending: control.pendingOutcomes() }));
+  routes.get('/outcomes', (c) => c.json(outcomesView(control)));
   routes.post('/outcomes', async (c) => {
     const body = await jsonBody(c);
     const task = optionalString(body.task, 'task');
@@ -73,6 +75,7 @@ export function onaControlRoutes(control: OnaControl): Hono {
     control.setDefaultOutcome((await jsonBody(c)) as unknown as OnaOutcome);
     return c.json({});
   });
+  addTaskOutcomeRoutes(routes, () => control);
   routes.get('/step-runs', (c) => c.json({ stepRuns: control.stepRuns() }));
 
   // A mounted sub-app's notFound is ignored, so the catch-all is a route.

@@ -8,6 +8,7 @@ import type { OnaService } from '../../api/ona/service.ts';
 import { onaRecords, onaStateOf } from '../../api/ona/state.ts';
 import type { OnaTaskExecution, TriggerName } from '../../api/ona/types.ts';
 import type { Engine } from '../../engine/engine.ts';
+import type { TaskOutcomeControl } from '../outcome-script.ts';
 import { type AutomationsSeedResult, seedAutomationsYaml } from './automations-file.ts';
 import type { OnaEnvironment, OnaEnvironmentInput, OnaEnvironments } from './environments.ts';
 import type { OnaOutcome, ScriptedOnaExecutor, ScriptedStepRun } from './scripted-executor.ts';
@@ -19,7 +20,7 @@ export interface FiredTrigger {
 }
 
 /** What a test can do to the Ona world beyond the public API. */
-export interface OnaControl {
+export interface OnaControl extends TaskOutcomeControl<OnaOutcome> {
   /** Adds an environment CreateTask then accepts. */
   createEnvironment(input?: OnaEnvironmentInput): OnaEnvironment;
   /** Removes an environment and its tasks; false if it did not exist. */
@@ -70,6 +71,12 @@ export function createOnaControl(parts: OnaControlParts): OnaControl {
     script: (task, ...outcomes) => scripted.push(task, ...outcomes),
     setDefaultOutcome: (outcome) => scripted.setDefault(outcome),
     pendingOutcomes: () => scripted.pending(),
+    replaceScript: (task, ...outcomes) => scripted.replace(task, ...outcomes),
+    clearScript: (task) => scripted.clearQueue(task),
+    setTaskDefaultOutcome: (task, outcome) => scripted.setTaskDefault(task, outcome),
+    clearTaskDefaultOutcome: (task) => scripted.clearTaskDefault(task),
+    taskDefaultOutcomes: () => scripted.taskDefaults(),
+    defaultOutcome: () => scripted.default,
     stepRuns: () => scripted.runs(),
     async fireTrigger(environmentId, trigger) {
       const { executions, failures } = await service.fireTrigger(environmentId, trigger);

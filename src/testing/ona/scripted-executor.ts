@@ -6,6 +6,7 @@
 
 import type { OnaStepExecutor, OnaStepRun } from '../../api/ona/ona-engine.ts';
 import { sleep } from '../../engine/clock.ts';
+import { OutcomeScript } from '../outcome-script.ts';
 
 /** One scripted step run. */
 export type OnaOutcome =
@@ -65,30 +66,62 @@ function untilAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-/** Per-task queues of outcomes (by task id or reference), and a default. */
+/**
+ * Per-task queues of outcomes and per-task defaults (by task id or
+ * reference), and a default. A step takes the first outcome queued for its
+ * task's id, else for its reference, else the task default of its id, else
+ * of its reference, else the default.
+ */
 export class ScriptedOnaExecutor implements OnaStepExecutor {
-  readonly #queues = new Map<string, OnaOutcome[]>();
+  readonly #script = new OutcomeScript<OnaOutcome>(SUCCEED, checkOutcome);
   readonly #runs: ScriptedStepRun[] = [];
-  #default: OnaOutcome = SUCCEED;
 
   /**
    * Queues outcomes for the next step runs of a task, named by its id or
    * its reference (an id queue is used before a reference queue).
    */
   push(task: string, ...outcomes: OnaOutcome[]): void {
-    const queue = this.#queues.get(task) ?? [];
-    queue.push(...outcomes.map(checkOutcome));
-    this.#queues.set(task, queue);
+    this.#script.push(task, outcomes);
+  }
+
+  /** Replaces the queue of a task (its id or reference); with none, empties it. */
+  replace(task: string, ...outcomes: OnaOutcome[]): void {
+    this.#script.replace(task, outcomes);
+  }
+
+  /** Empties the queue of a task; false if it had none. */
+  clearQueue(task: string): boolean {
+    return this.#script.clearQueue(task);
   }
 
   /** The outcome of runs nobody scripted. @default succeed at once */
   setDefault(outcome: OnaOutcome): void {
-    this.#default = checkOutcome(outcome);
+    this.#script.setDefault(outcome);
+  }
+
+  /** The outcome of runs nobody scripted. */
+  get default(): OnaOutcome {
+    return { ...this.#script.default };
+  }
+
+  /** The outcome of a task's step runs that have none queued, until changed. */
+  setTaskDefault(task: string, outcome: OnaOutcome): void {
+    this.#script.setTaskDefault(task, outcome);
+  }
+
+  /** Forgets a task's default; false if it had none. */
+  clearTaskDefault(task: string): boolean {
+    return this.#script.clearTaskDefault(task);
+  }
+
+  /** The task defaults, by task. */
+  taskDefaults(): Record<string, OnaOutcome> {
+    return this.#script.taskDefaults();
   }
 
   /** Outcomes still queued, by task. */
   pending(): Record<string, OnaOutcome[]> {
-    return Object.fromEntries([...this.#queues].map(([key, queue]) => [key, [...queue]]));
+    return this.#script.pending();
   }
 
   /** The steps run so far, oldest first. */
@@ -96,21 +129,23 @@ export class ScriptedOnaExecutor implements OnaStepExecutor {
     return [...this.#runs];
   }
 
-  /** Forgets queues, runs and the default. */
+  /** Forgets queues, task defaults, runs and the default. */
   clear(): void {
-    this.#queues.clear();
+    this.#script.clear();
     this.#runs.length = 0;
-    this.#default = SUCCEED;
   }
 
   #take(run: OnaStepRun): OnaOutcome {
-    for (const key of [run.taskId, run.reference]) {
-      const queue = this.#queues.get(key);
-      const next = queue?.shift();
-      if (queue !== undefined && queue.length === 0) this.#queues.delete(key);
+    const keys = [run.taskId, run.reference];
+    for (const key of keys) {
+      const next = this.#script.takeQueued(key);
       if (next !== undefined) return next;
     }
-    return this.#default;
+    for (const key of keys) {
+      const standing = this.#script.taskDefault(key);
+      if (standing !== undefined) return standing;
+    }
+    return this.#script.default;
   }
 
   async runStep(run: OnaStepRun): Promise<unknown> {
