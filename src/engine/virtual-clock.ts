@@ -110,6 +110,11 @@ export class VirtualClock implements Clock {
     return this.#timers.size;
   }
 
+  /** When the first waiting timer falls due (epoch ms); undefined when none waits. */
+  get nextTimerAtMs(): number | undefined {
+    return this.#timers.peek()?.keyMs;
+  }
+
   setTimer(callback: () => void, delayMs: number): ClockTimer {
     const timer: VirtualTimer = {
       callback,

@@ -41,9 +41,11 @@ export function controlRoutes(control: FakeControl): Hono {
   routes.post('/clock/advance', async (c) => {
     const ms = expectNumber(await jsonBody(c), 'ms');
     // The request's signal aborts when its client goes away: stop advancing then.
-    await control.advance(ms, { signal: c.req.raw.signal }).catch(rethrowAsError);
-    return c.json({ now: new Date(control.now()).toISOString(), nowMs: control.now() });
+    const fired = await control.advance(ms, { signal: c.req.raw.signal }).catch(rethrowAsError);
+    return c.json({ now: new Date(control.now()).toISOString(), nowMs: control.now(), fired });
   });
+  // Side-effect free, unlike when-idle: it moves no time and waits for nothing.
+  routes.get('/idle', (c) => c.json(control.idle()));
   const whenIdle = async (c: Context): Promise<Response> => {
     await control.whenIdle();
     return c.json({ nowMs: control.now() });

@@ -26,6 +26,8 @@ import {
   FAKE_DIALECTS,
 } from './dialects.ts';
 import type { AnyFakeDialect, FakeWorld, ListenFunction, SeedFailure } from './fake-dialect.ts';
+import { type Fired, joinFired } from './fired.ts';
+import { type IdleReport, idleReport } from './idle-report.ts';
 import { Journal, type JournalEntry, type JournalFilter } from './journal.ts';
 import type { OnaControl } from './ona/control.ts';
 import type { OnaFake } from './ona/ona-fake.ts';
@@ -134,13 +136,21 @@ export class FakeControl {
   /**
    * Moves virtual time forward, running what falls due. Throws on a real
    * clock, and stops early (the clock at the last timer fired) after
-   * `advanceMaxTimers` timers or when `options.signal` aborts.
+   * `advanceMaxTimers` timers or when `options.signal` aborts. Answers what
+   * fired on the way: triggers, runs started or finished, requests sent to run tasks.
    */
-  async advance(ms: number, options: AdvanceOptions = {}): Promise<void> {
-    await this.#virtualClock('advance').advance(ms, {
-      maxTimers: this.#advanceMaxTimers,
-      ...options,
-    });
+  async advance(ms: number, options: AdvanceOptions = {}): Promise<Fired> {
+    const clock = this.#virtualClock('advance');
+    // Watched from before the first timer, stopped even when the advance stops early.
+    const watches = [...this.#worlds.values()].flatMap((world) => world.watchFired?.() ?? []);
+    const stop = (): Fired => joinFired(watches.map((watch) => watch.stop()));
+    try {
+      await clock.advance(ms, { maxTimers: this.#advanceMaxTimers, ...options });
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop();
   }
 
   /**
@@ -166,6 +176,11 @@ export class FakeControl {
         );
       if (worlds.every(([, world]) => world.isIdle())) return;
     }
+  }
+
+  /** Whether anything is queued or running, per dialect; it waits for nothing and moves no time. */
+  idle(): IdleReport {
+    return idleReport(this.#worlds, this.clock);
   }
 
   /** @deprecated Use {@link whenIdle}, the one idle verb of the engine, the clock and the fake. */

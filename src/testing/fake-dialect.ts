@@ -12,6 +12,7 @@
 import type { Hono } from 'hono';
 import type { Clock } from '../engine/clock.ts';
 import type { FetchHandler, Listening, ListenOptions } from '../node.ts';
+import type { FiredWatch } from './fired.ts';
 import type { Journal } from './journal.ts';
 
 /** A web-standard request handler, as a Hono app's `fetch`. */
@@ -50,6 +51,11 @@ export interface FakeWorld<Control = unknown> {
    * world with ports of its own (a CTS cluster's members) keeps them.
    */
   resetInPlace?(): Promise<void>;
+  /**
+   * Starts collecting what fires in the world (triggers, runs, requests sent)
+   * until the watch stops: the fake's `advance()` reports it.
+   */
+  watchFired?(): FiredWatch;
   /** Opens the world's own ports, once the fake listens (`startFakeServer`). */
   listen?(listen: ListenFunction, options: { readonly host?: string }): Promise<void>;
 }

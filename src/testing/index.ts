@@ -22,7 +22,7 @@ export { ConsulCatalog } from './cts/consul-catalog.ts';
 export type { CtsControl } from './cts/control.ts';
 export type { CtsFake, CtsFakeOptions } from './cts/cts-fake.ts';
 export type { CtsSeedInput } from './cts/dialect.ts';
-export type { ScriptedOutcome } from './cts/scripted-outcomes.ts';
+export type { ScriptedOutcome, ScriptedRunMode } from './cts/scripted-outcomes.ts';
 export type {
   DialectControl,
   DialectName,
@@ -45,12 +45,15 @@ export type {
 } from './fake-dialect.ts';
 export type { FakeServer, FakeServerOptions } from './fake-server.ts';
 export { startFakeServer } from './fake-server.ts';
+export type { Fired, FiredWatch, RunFired, TriggerFired, WebhookSent } from './fired.ts';
+export type { IdleReport } from './idle-report.ts';
 export type { JournalEntry, JournalFilter } from './journal.ts';
 export { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JOURNAL_BODY_LIMIT } from './journal.ts';
 export type { FiredTrigger, OnaControl } from './ona/control.ts';
 export type { OnaFake, OnaFakeOptions } from './ona/ona-fake.ts';
 export { createOnaFake } from './ona/ona-fake.ts';
 export type { OnaOutcome } from './ona/scripted-executor.ts';
+export type { TaskOutcomeControl } from './outcome-script.ts';
 export type { RunView, TaskResultView, TaskStageView, TfcControl } from './tfc/control.ts';
 export type { TfcFake, TfcFakeOptions } from './tfc/tfc-fake.ts';
 export { createTfcFake } from './tfc/tfc-fake.ts';

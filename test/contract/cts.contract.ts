@@ -28,7 +28,7 @@ import {
 /** What the contract needs of a subject's control surface (a subset of `FakeControl`). */
 export interface CtsContractControl {
   /** Moves virtual time forward, running what falls due. */
-  advance(ms: number): Promise<void>;
+  advance(ms: number): Promise<unknown>;
   /** Waits until no run is active, moving virtual time while runs wait on it. */
   waitForIdle(): Promise<void>;
   /** Forgets every task, event, service and scripted outcome. */

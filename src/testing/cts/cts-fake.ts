@@ -12,6 +12,7 @@ import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { Store } from '../../engine/store.ts';
 import type { FakeWorld } from '../fake-dialect.ts';
+import { watchEngine } from '../fired.ts';
 import { connectCatalogTriggers } from './catalog-triggers.ts';
 import type { CtsCluster } from './cluster/cluster.ts';
 import type { CtsClusterOptions } from './cluster/options.ts';
@@ -98,6 +99,7 @@ export function createCtsFake(clock: Clock, options: CtsFakeOptions = {}): CtsFa
     cluster: undefined,
     isIdle: () => engine.isIdle(),
     whenIdle: () => engine.whenIdle(),
+    watchFired: () => watchEngine(engine, 'cts'),
     async close() {
       disconnect();
       await engine.close();
@@ -149,6 +151,8 @@ export function createCtsClusterFake(cluster: CtsCluster): CtsFake {
     ),
     cluster,
     isIdle: () => view.engine.isIdle() && cluster.isIdle(),
+    // The leader's engine when the advance starts (a failover during it is not followed).
+    watchFired: () => watchEngine(view.engine, 'cts'),
     whenIdle: async () => {
       await Promise.all([view.engine.whenIdle(), cluster.whenIdle()]);
     },

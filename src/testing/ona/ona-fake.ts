@@ -11,6 +11,7 @@ import { OnaService } from '../../api/ona/service.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { FakeWorld } from '../fake-dialect.ts';
+import { watchEngine } from '../fired.ts';
 import { createOnaControl, type OnaControl } from './control.ts';
 import { onaControlRoutes } from './control-routes.ts';
 import { OnaEnvironments } from './environments.ts';
@@ -86,5 +87,6 @@ export function createOnaFake(clock: Clock, options: OnaFakeOptions = {}): OnaFa
     close: () => engine.close(),
     isIdle: () => engine.isIdle(),
     whenIdle: () => engine.whenIdle(),
+    watchFired: () => watchEngine(engine, 'ona'),
   };
 }

@@ -11,6 +11,7 @@ import type { TfcSettings } from '../../api/tfc/settings.ts';
 import { TfcState } from '../../api/tfc/state.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { FakeWorld } from '../fake-dialect.ts';
+import type { FiredWatch } from '../fired.ts';
 import { createTfcControl, type TfcControl } from './control.ts';
 import { tfcControlRoutes } from './control-routes.ts';
 import { RunSimulation } from './run-simulation.ts';
@@ -47,6 +48,25 @@ export interface TfcFake extends FakeWorld<TfcControl> {
   whenIdle(): Promise<void>;
 }
 
+/** The requests sent to run tasks (retries and time-limited ones included) from now until `stop()`. */
+function watchWebhooks(state: TfcState): FiredWatch {
+  const from = state.webhooks.length;
+  return {
+    stop: () => ({
+      webhooks: state.webhooks.slice(from).map((delivery) => ({
+        dialect: 'tfc',
+        id: delivery.id,
+        kind: delivery.kind,
+        taskId: delivery.taskId,
+        resultId: delivery.resultId,
+        url: delivery.url,
+        attempt: delivery.attempt,
+        sentAtMs: delivery.sentAtMs,
+      })),
+    }),
+  };
+}
+
 /**
  * Builds a simulated `tfc` world on `clock`.
  *
@@ -77,5 +97,6 @@ export function createTfcFake(clock: Clock, options: TfcFakeOptions = {}): TfcFa
     close: () => simulation.close(),
     isIdle: () => simulation.isIdle(),
     whenIdle: () => simulation.whenIdle(),
+    watchFired: () => watchWebhooks(state),
   };
 }
