@@ -71,6 +71,9 @@ ${CLUSTER_USAGE}  --automations <file>
   --store <url>      keep the CTS tasks and events in PostgreSQL (postgres://…): they
                      survive a restart; a reset deletes them
   --environment <id> the id of that Ona environment (created if needed; default: a new one)
+  --tfc-token <token>
+                     a bearer token the tfc API accepts for every organization, kept across
+                     resets (repeatable)
   -h, --help         show this help
 `;
 
@@ -105,6 +108,7 @@ async function serve(argv: string[]): Promise<void> {
       automations: { type: 'string' },
       environment: { type: 'string' },
       store: { type: 'string' },
+      'tfc-token': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -134,6 +138,7 @@ async function serve(argv: string[]): Promise<void> {
     allowedHosts: allowedHosts.includes('*') ? true : allowedHosts,
     controlToken: values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined),
     clock: values['virtual-clock'] ? 'virtual' : 'real',
+    tfc: { tokens: (values['tfc-token'] ?? []).map((token) => ({ token })) },
     cts: {
       enterprise: values.enterprise,
       cluster,

@@ -58,6 +58,14 @@ export class MinHeap<T extends HeapEntry> {
     this.#siftDown(entry.heapIndex);
   }
 
+  /**
+   * Moves every key by `deltaMs`. The order of the entries stays the same,
+   * so the heap needs no repair.
+   */
+  shiftKeys(deltaMs: number): void {
+    for (const item of this.#items) item.keyMs += deltaMs;
+  }
+
   clear(): void {
     for (const item of this.#items) item.heapIndex = -1;
     this.#items.length = 0;

@@ -87,6 +87,7 @@ export class VirtualClock implements Clock {
   readonly controlsTime = true;
   readonly #timers = new MinHeap<VirtualTimer>();
   readonly #participants = new Set<IdleParticipant>();
+  readonly #startMs: number;
   #nowMs: number;
   #seq = 0;
   #timerAdded: (() => void) | undefined;
@@ -98,7 +99,28 @@ export class VirtualClock implements Clock {
         `Expected \`startMs\` to be a finite number, got ${String(startMs)} (${typeof startMs})`,
       );
     }
+    this.#startMs = startMs;
     this.#nowMs = startMs;
+  }
+
+  /** The time the clock started at, epoch ms. */
+  get startMs(): number {
+    return this.#startMs;
+  }
+
+  /**
+   * Sets time back to `toMs` (the start by default), firing nothing; waiting
+   * timers keep the delay they had left. For a fake server's reset: a new
+   * world reads the same times as the first one did.
+   */
+  rewind(toMs: number = this.#startMs): void {
+    if (!(Number.isFinite(toMs) && toMs <= this.#nowMs)) {
+      throw new TypeError(
+        `Expected \`toMs\` to be a finite time no later than now (${this.#nowMs}), got ${String(toMs)}`,
+      );
+    }
+    this.#timers.shiftKeys(toMs - this.#nowMs);
+    this.#nowMs = toMs;
   }
 
   now(): number {

@@ -193,8 +193,15 @@ export class FakeControl {
     return this.journal.calls(filter);
   }
 
-  /** Forgets every task, event, run, scripted outcome, service, key and journal entry. */
+  /**
+   * Forgets every task, event, run, scripted outcome, service, key and
+   * journal entry, and rewinds a virtual clock to where it started, so a
+   * test after a reset reads the times the first one did. What was given at
+   * start-up (options such as tfc's `tokens`) is built again.
+   */
   async reset(): Promise<void> {
+    // First, so the new worlds are built at the start time.
+    if (this.clock instanceof VirtualClock) this.clock.rewind();
     // A world that resets in place (a CTS cluster) keeps its ports; the others are rebuilt.
     const previous: FakeWorld[] = [];
     for (const [name, world] of this.#worlds) {

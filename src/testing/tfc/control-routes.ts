@@ -33,7 +33,7 @@ function optionalString(body: Record<string, unknown>, key: string): string | un
 /**
  * Routes (relative to the mount point):
  * `POST /organizations`, `PATCH /organizations/:name/entitlements`, `POST /workspaces`,
- * `POST /tokens`, `POST /agent-pools`, `POST /runs`, `GET /runs`, `GET /runs/:id`,
+ * `POST /tokens`, `GET /tokens`, `POST /tokens/:token/organizations`, `POST /agent-pools`, `POST /runs`, `GET /runs`, `GET /runs/:id`,
  * `POST /runs/:id/cancel` (200; 404 unknown run; 409 when it had already ended),
  * `GET /task-stages/:id`, `GET /task-results/:id`, `GET /tasks`, `GET /webhooks`,
  * `GET /knobs`, `PATCH /knobs`, `POST /base-url`, `POST /rate-limit`, `POST /when-idle`
@@ -88,6 +88,20 @@ export function tfcControlRoutes(control: TfcControl, options: TfcControlRoutesO
       organizations: organizations as 'all' | string[] | undefined,
     });
     return c.json({ token }, 201);
+  });
+  routes.get('/tokens', (c) => c.json({ tokens: control.tokens() }));
+  routes.post('/tokens/:token/organizations', async (c) => {
+    const organizations = (await jsonBody(c)).organizations;
+    if (
+      organizations !== 'all' &&
+      !(Array.isArray(organizations) && organizations.every((item) => typeof item === 'string'))
+    ) {
+      throw new ControlInputError("`organizations` must be 'all' or an array of names");
+    }
+    const token = control.grantToken(c.req.param('token'), organizations as 'all' | string[]);
+    return token === undefined
+      ? c.json({ error: 'taskport: no such token; create it with POST /_taskport/tfc/tokens' }, 404)
+      : c.json({ token });
   });
   routes.post('/agent-pools', async (c) => {
     const body = await jsonBody(c);

@@ -19,6 +19,7 @@ import type {
   WorkspaceTaskRecord,
 } from '../../api/tfc/types.ts';
 import type { RunSimulation, StartRunInput } from './run-simulation.ts';
+import { grantToken, type TokenInput, type TokenView, tokenView } from './tokens.ts';
 
 /** A task result as the control API shows it (the access token included, for tests). */
 export type TaskResultView = Omit<TaskResultRecord, 'hmacKey'>;
@@ -43,12 +44,7 @@ export interface RunView {
 }
 
 /** Input of {@link TfcControl.createToken}. */
-export interface CreateTokenInput {
-  /** A token string to use; random when absent. */
-  readonly token?: string;
-  /** Organizations the token can see. @default 'all' */
-  readonly organizations?: 'all' | readonly string[];
-}
+export type CreateTokenInput = TokenInput;
 
 /** Filter of {@link TfcControl.webhooks}. */
 export interface WebhookFilter {
@@ -62,8 +58,15 @@ export interface TfcControl {
   createOrganization(input: OrganizationInput): OrganizationRecord;
   setEntitlements(organization: string, entitlements: Partial<TfcEntitlements>): TfcEntitlements;
   createWorkspace(input: WorkspaceInput): WorkspaceRecord;
-  /** Returns the bearer token string. */
+  /** Returns the bearer token string. A token string that exists already is replaced. */
   createToken(input?: CreateTokenInput): string;
+  /** Every token, oldest first. */
+  tokens(): TokenView[];
+  /**
+   * Lets an existing token see more organizations, keeping those it saw
+   * (`'all'`: every one); undefined when there is no such token.
+   */
+  grantToken(token: string, organizations: 'all' | readonly string[]): TokenView | undefined;
   createAgentPool(organization: string, name?: string): AgentPoolRecord;
   /** Starts a run; its first stage's requests are on their way when this returns. */
   startRun(input: StartRunInput): RunView;
@@ -130,6 +133,8 @@ export function createTfcControl(state: TfcState, simulation: RunSimulation): Tf
       clone(state.setEntitlements(organization, entitlements)),
     createWorkspace: (input) => clone(state.createWorkspace(input)),
     createToken: (input = {}) => state.createToken(input).token,
+    tokens: () => [...state.tokens.values()].map(tokenView),
+    grantToken: (token, organizations) => grantToken(state, token, organizations),
     createAgentPool: (organization, name) => clone(state.createAgentPool(organization, name)),
     startRun: (input) => runView(simulation.startRun(input).id)!,
     run: runView,

@@ -15,6 +15,7 @@ import type { FiredWatch } from '../fired.ts';
 import { createTfcControl, type TfcControl } from './control.ts';
 import { tfcControlRoutes } from './control-routes.ts';
 import { RunSimulation } from './run-simulation.ts';
+import { checkStartupTokens, type TokenInput } from './tokens.ts';
 
 /** Options of {@link createTfcFake}. */
 export interface TfcFakeOptions {
@@ -30,6 +31,13 @@ export interface TfcFakeOptions {
    * @default globalThis.fetch
    */
   readonly fetch?: typeof fetch;
+  /**
+   * Bearer tokens the API accepts from the start (`taskport serve
+   * --tfc-token`). Each reset builds the world again from these options, so
+   * they survive it, as tokens created through the control API do not.
+   * @default none
+   */
+  readonly tokens?: readonly TokenInput[];
 }
 
 /** The parts of one simulated `tfc` world. */
@@ -83,6 +91,7 @@ export function createTfcFake(clock: Clock, options: TfcFakeOptions = {}): TfcFa
     settings: options.settings,
     baseUrl: options.baseUrl,
   });
+  for (const token of checkStartupTokens(options.tokens)) state.createToken(token);
   const simulation = new RunSimulation(state, clock, fetchImpl);
   const control = createTfcControl(state, simulation);
   const app = tfcApi({ state, clock, fetch: fetchImpl });
