@@ -9,6 +9,7 @@ import { type Context, Hono } from 'hono';
 import type { FakeControl, SeedInput } from './control.ts';
 import { controlErrorResponse, rethrowAsError } from './control-errors.ts';
 import { ControlInputError, jsonBody } from './control-input.ts';
+import { controlOpenApiDocument } from './control-openapi-document.ts';
 import { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
 
 function expectNumber(body: Record<string, unknown>, key: string): number {
@@ -69,6 +70,7 @@ export function controlRoutes(control: FakeControl): Hono {
     return c.json({});
   });
 
+  routes.get('/openapi/control.json', (c) => c.json(controlOpenApiDocument()));
   // Served whether or not the fake serves the dialect, as a reference.
   for (const name of ALL_DIALECTS) {
     const { openApi } = FAKE_DIALECTS[name] as { readonly openApi?: unknown };

@@ -14,6 +14,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { FetchHandler, Listening, ListenOptions } from '../node.ts';
 import type { FiredWatch } from './fired.ts';
 import type { Journal } from './journal.ts';
+import type { ControlOpenApi } from './openapi-builder.ts';
 
 /** A web-standard request handler, as a Hono app's `fetch`. */
 export type DialectFetch = (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -104,6 +105,11 @@ export interface FakeDialect<Options, World extends FakeWorld, Seed = never> {
   seed?(world: World, input: Seed): Promise<SeedFailure[]>;
   /** Its API description, served at `/_taskport/openapi/<dialect>.json`. */
   readonly openApi?: unknown;
+  /**
+   * The description of its control routes, for the control API's document
+   * (`/_taskport/openapi/control.json`); a test fails for a route without one.
+   */
+  readonly controlOpenApi?: ControlOpenApi;
 }
 
 /**

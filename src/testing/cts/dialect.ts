@@ -9,6 +9,7 @@ import type { TaskRequestTask } from '../../api/cts/types.ts';
 import type { FakeDialect, SeedFailure } from '../fake-dialect.ts';
 import { isUnder } from '../mount.ts';
 import { CtsCluster } from './cluster/cluster.ts';
+import { ctsControlOpenApi } from './control-openapi.ts';
 import {
   type CtsFake,
   type CtsFakeOptions,
@@ -60,4 +61,5 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
     return failures;
   },
   openApi: ctsOpenApi,
+  controlOpenApi: ctsControlOpenApi,
 };

@@ -5,6 +5,7 @@
 
 import type { FakeDialect } from '../fake-dialect.ts';
 import { isUnder, mountedAt } from '../mount.ts';
+import { onaControlOpenApi } from './control-openapi.ts';
 import { createOnaFake, type OnaFake, type OnaFakeOptions } from './ona-fake.ts';
 
 /** The fake's `ona` dialect. */
@@ -17,4 +18,5 @@ export const onaDialect: FakeDialect<OnaFakeOptions, OnaFake> = {
     isUnder(path, '/api') ? (path.startsWith('/api/gitpod.') ? 'ona' : 'none') : undefined,
   handler: (world) => mountedAt('/api', world.app).fetch,
   create: ({ clock }, options) => createOnaFake(clock, options),
+  controlOpenApi: onaControlOpenApi,
 };

@@ -5,6 +5,7 @@
  */
 
 import type { FakeDialect } from '../fake-dialect.ts';
+import { tfcControlOpenApi } from './control-openapi.ts';
 import { createTfcFake, type TfcFake, type TfcFakeOptions } from './tfc-fake.ts';
 
 /** The fake's `tfc` dialect. */
@@ -20,4 +21,5 @@ export const tfcDialect: FakeDialect<TfcFakeOptions, TfcFake> = {
   },
   handler: (world) => world.app.fetch,
   create: ({ clock }, options) => createTfcFake(clock, options),
+  controlOpenApi: tfcControlOpenApi,
 };
