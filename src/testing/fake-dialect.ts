@@ -13,6 +13,7 @@ import type { Hono } from 'hono';
 import type { Clock } from '../engine/clock.ts';
 import type { FetchHandler, Listening, ListenOptions } from '../node.ts';
 import type { Journal } from './journal.ts';
+import type { WorldSnapshot } from './world-snapshot.ts';
 
 /** A web-standard request handler, as a Hono app's `fetch`. */
 export type DialectFetch = (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -98,6 +99,13 @@ export interface FakeDialect<Options, World extends FakeWorld, Seed = never> {
   seed?(world: World, input: Seed): Promise<SeedFailure[]>;
   /** Its API description, served at `/_taskport/openapi/<dialect>.json`. */
   readonly openApi?: unknown;
+  /** What the dashboard shows of `world` (`GET /_taskport/snapshot`): its tasks, runs, windows. */
+  snapshot?(world: World): Promise<WorldSnapshot>;
+  /**
+   * Where its API lives and one request to try it, for the CLI's start-up
+   * lines: `path` under the fake's URL, `example` a curl command line for `url`.
+   */
+  readonly startHint?: { readonly path: string; example(url: string): string };
 }
 
 /**

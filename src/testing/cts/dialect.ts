@@ -8,6 +8,7 @@ import ctsOpenApi from '../../api/cts/openapi.json' with { type: 'json' };
 import type { TaskRequestTask } from '../../api/cts/types.ts';
 import type { FakeDialect, SeedFailure } from '../fake-dialect.ts';
 import { isUnder } from '../mount.ts';
+import { engineSnapshot } from '../world-snapshot.ts';
 import { CtsCluster } from './cluster/cluster.ts';
 import {
   type CtsFake,
@@ -60,4 +61,9 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
     return failures;
   },
   openApi: ctsOpenApi,
+  snapshot: async (world) => ({
+    ...(await engineSnapshot(world.engine)),
+    pendingOutcomes: world.control.pendingOutcomes(),
+  }),
+  startHint: { path: '/v1', example: (url) => `curl ${url}/v1/tasks` },
 };

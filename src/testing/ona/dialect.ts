@@ -5,6 +5,7 @@
 
 import type { FakeDialect } from '../fake-dialect.ts';
 import { isUnder, mountedAt } from '../mount.ts';
+import { engineSnapshot } from '../world-snapshot.ts';
 import { createOnaFake, type OnaFake, type OnaFakeOptions } from './ona-fake.ts';
 
 /** The fake's `ona` dialect. */
@@ -17,4 +18,14 @@ export const onaDialect: FakeDialect<OnaFakeOptions, OnaFake> = {
     isUnder(path, '/api') ? (path.startsWith('/api/gitpod.') ? 'ona' : 'none') : undefined,
   handler: (world) => mountedAt('/api', world.app).fetch,
   create: ({ clock }, options) => createOnaFake(clock, options),
+  snapshot: async (world) => ({
+    ...(await engineSnapshot(world.engine)),
+    pendingOutcomes: world.control.pendingOutcomes(),
+  }),
+  startHint: {
+    path: '/api/gitpod.v1.EnvironmentAutomationService',
+    // Any non-empty bearer token passes by default (OnaFakeOptions.auth).
+    example: (url) =>
+      `curl -X POST -H 'authorization: Bearer any' -H 'content-type: application/json' -d '{}' ${url}/api/gitpod.v1.EnvironmentAutomationService/ListTasks`,
+  },
 };
