@@ -21,7 +21,7 @@ export const PAGE_CSP = [
   `script-src 'sha256-${CLIENT_SCRIPT_SHA256}'`,
   `style-src 'sha256-${CLIENT_STYLE_SHA256}'`,
   "connect-src 'self'",
-  "img-src 'self'",
+  "img-src data:",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -35,6 +35,7 @@ const PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>taskport fake</title>
 <style>${CLIENT_STYLE}</style>
 </head>
