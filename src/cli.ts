@@ -21,6 +21,7 @@ import {
 } from './testing/cts/cluster/cli.ts';
 import { ALL_DIALECTS, FAKE_DIALECTS } from './testing/dialects.ts';
 import { startFakeServer } from './testing/fake-server.ts';
+import { startLines } from './testing/start-lines.ts';
 
 /** `a`, `a and b`, `a, b and c`. */
 function listed(items: readonly string[]): string {
@@ -128,11 +129,12 @@ async function serve(argv: string[]): Promise<void> {
   const cluster = clusterOptionsFromCli(values, port, config);
   const allowedHosts = values['allowed-host'] ?? [];
   const storage = await openStorage(values.store);
+  const controlToken = values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined);
   const server = await startFakeServer({
     port,
     host: values.host,
     allowedHosts: allowedHosts.includes('*') ? true : allowedHosts,
-    controlToken: values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined),
+    controlToken,
     clock: values['virtual-clock'] ? 'virtual' : 'real',
     cts: {
       enterprise: values.enterprise,
@@ -165,6 +167,12 @@ async function serve(argv: string[]): Promise<void> {
     );
   }
   process.stdout.write(`taskport fake server listening on ${server.url}\n`);
+  process.stdout.write(
+    startLines(server.url, {
+      dialects: server.control.dialects,
+      tokenRequired: controlToken !== undefined,
+    }),
+  );
   if (!isLoopbackHost(values.host)) process.stderr.write(exposedHostWarning(values.host));
   if (cluster !== undefined) process.stdout.write(describeMembers(server.control.ctsCluster));
   const stop = (): void => {
