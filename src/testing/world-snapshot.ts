@@ -114,10 +114,10 @@ export function newestExecutions(executions: readonly ExecutionView[]): Executio
     .slice(0, SNAPSHOT_HISTORY_LIMIT);
 }
 
-function executionView(execution: Execution, taskName: string): ExecutionView {
+function executionView(execution: Execution, taskId: string, taskName: string): ExecutionView {
   return defined({
     id: execution.id,
-    taskId: execution.taskId,
+    taskId,
     taskName,
     phase: execution.phase,
     finished: execution.finishedAtMs !== undefined,
@@ -151,12 +151,74 @@ function eventView(event: StatusEvent, taskName: string): EventView {
   });
 }
 
+/** Options of {@link engineSnapshot}. */
+export interface EngineSnapshotOptions {
+  /**
+   * Where a task's health and events come from: `events`, the history the
+   * engine records (cts); `executions`, its finished executions, for an
+   * engine that records none (ona: its health is the latest one's word).
+   * @default 'events'
+   */
+  readonly history?: 'events' | 'executions';
+  /**
+   * The executions to show, each with the task it runs, when the engine's
+   * own do not name the task (ona starts each execution as a task of its
+   * own). @default the engine's executions
+   */
+  readonly executions?: readonly { readonly taskId: string; readonly execution: Execution }[];
+}
+
+/** The health of a task by its latest finished execution. */
+function healthByExecution(execution: ExecutionView | undefined): string {
+  if (execution === undefined) return 'unknown';
+  if (execution.phase === 'succeeded') return 'successful';
+  if (execution.phase === 'failed') return 'errored';
+  return execution.phase;
+}
+
+/** Finished executions as the events an engine did not record. */
+function eventsOfExecutions(executions: readonly ExecutionView[]): EventView[] {
+  return executions
+    .filter((execution) => execution.finished)
+    .map((execution) =>
+      defined({
+        id: execution.id,
+        taskId: execution.taskId,
+        taskName: execution.taskName,
+        success: execution.phase === 'succeeded',
+        trigger: execution.trigger,
+        startedAtMs: execution.startedAtMs ?? execution.createdAtMs,
+        finishedAtMs: execution.finishedAtMs ?? execution.createdAtMs,
+        failureMessage: execution.failureMessage,
+      }),
+    );
+}
+
 /** The snapshot of an engine's tasks, history, executions and buffer windows. */
-export async function engineSnapshot(engine: Engine): Promise<WorldSnapshot> {
+export async function engineSnapshot(
+  engine: Engine,
+  options: EngineSnapshotOptions = {},
+): Promise<WorldSnapshot> {
+  const byExecutions = options.history === 'executions';
   const all = await engine.listTasks();
   const tasks = all.slice(0, SNAPSHOT_TASK_LIMIT);
   const names = new Map(all.map((task) => [task.id, task.name]));
   const nameOf = (id: string): string => names.get(id) ?? id;
+  const runs =
+    options.executions ??
+    engine.executions().map((execution) => ({ taskId: execution.taskId, execution }));
+  const allExecutions = runs.map(({ taskId, execution }) =>
+    executionView(execution, taskId, nameOf(taskId)),
+  );
+  const latestFinished = new Map<string, ExecutionView>();
+  for (const execution of allExecutions) {
+    const known = latestFinished.get(execution.taskId);
+    if (
+      execution.finished &&
+      (known === undefined || (known.finishedAtMs ?? 0) <= (execution.finishedAtMs ?? 0))
+    )
+      latestFinished.set(execution.taskId, execution);
+  }
   const taskViews: TaskView[] = [];
   const events: EventView[] = [];
   const windows: WindowView[] = [];
@@ -171,12 +233,15 @@ export async function engineSnapshot(engine: Engine): Promise<WorldSnapshot> {
         name: task.name,
         scope: task.scope,
         enabled: task.enabled,
-        health: status?.health ?? 'unknown',
+        health: byExecutions
+          ? healthByExecution(latestFinished.get(task.id))
+          : (status?.health ?? 'unknown'),
         bufferPeriod: task.bufferPeriod,
         triggers: triggersOf(task),
       }),
     );
-    for (const event of status?.events ?? []) events.push(eventView(event, task.name));
+    if (!byExecutions)
+      for (const event of status?.events ?? []) events.push(eventView(event, task.name));
     if (window !== undefined) {
       windows.push({
         taskId: task.id,
@@ -189,10 +254,10 @@ export async function engineSnapshot(engine: Engine): Promise<WorldSnapshot> {
   return {
     taskCount: all.length,
     tasks: taskViews,
-    events: events.sort((a, b) => b.finishedAtMs - a.finishedAtMs).slice(0, SNAPSHOT_HISTORY_LIMIT),
-    executions: newestExecutions(
-      engine.executions().map((execution) => executionView(execution, nameOf(execution.taskId))),
-    ),
+    events: (byExecutions ? eventsOfExecutions(allExecutions) : events)
+      .sort((a, b) => b.finishedAtMs - a.finishedAtMs)
+      .slice(0, SNAPSHOT_HISTORY_LIMIT),
+    executions: newestExecutions(allExecutions),
     windows: windows.sort((a, b) => a.fireAtMs - b.fireAtMs),
   };
 }

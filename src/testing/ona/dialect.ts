@@ -3,6 +3,7 @@
  * under `/api`, its control routes under `/_taskport/ona`.
  */
 
+import { onaStateOf } from '../../api/ona/state.ts';
 import type { FakeDialect } from '../fake-dialect.ts';
 import { isUnder, mountedAt } from '../mount.ts';
 import { engineSnapshot } from '../world-snapshot.ts';
@@ -19,7 +20,14 @@ export const onaDialect: FakeDialect<OnaFakeOptions, OnaFake> = {
   handler: (world) => mountedAt('/api', world.app).fetch,
   create: ({ clock }, options) => createOnaFake(clock, options),
   snapshot: async (world) => ({
-    ...(await engineSnapshot(world.engine)),
+    // Ona records no task history, and runs each execution as a task of its
+    // own: health, events and executions come from its execution records.
+    ...(await engineSnapshot(world.engine, {
+      history: 'executions',
+      executions: [...onaStateOf(world.engine).executions.values()].flatMap((record) =>
+        record.run === undefined ? [] : [{ taskId: record.taskId, execution: record.run }],
+      ),
+    })),
     pendingOutcomes: world.control.pendingOutcomes(),
   }),
   startHint: {

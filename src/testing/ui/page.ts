@@ -21,7 +21,7 @@ export const PAGE_CSP = [
   `script-src 'sha256-${CLIENT_SCRIPT_SHA256}'`,
   `style-src 'sha256-${CLIENT_STYLE_SHA256}'`,
   "connect-src 'self'",
-  "img-src data:",
+  'img-src data:',
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
