@@ -154,6 +154,53 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lists the namespaces of /_taskport/namespaces and talks to another one under /ns/<name>', async () => {
+    fake = await startFakeServer({ clock: 'virtual' });
+    const server = fake;
+    page = await browser.newPage();
+    errors = [];
+    // The fake of this branch has no namespaces (#15): the browser is given
+    // the list, and /ns/team-a/… is answered by the fake's own routes, as
+    // the namespace's would be.
+    await page.route('**/_taskport/namespaces', (route) =>
+      route.fulfill({ json: { namespaces: [{ name: 'default' }, { name: 'team-a' }] } }),
+    );
+    const prefixed: string[] = [];
+    await page.route('**/ns/team-a/_taskport/**', async (route) => {
+      const url = new URL(route.request().url());
+      const path = url.pathname.replace('/ns/team-a', '');
+      prefixed.push(`${route.request().method()} ${url.pathname}`);
+      if (path === '/_taskport/snapshot/stream') {
+        // Playwright buffers what it fetches, and a stream never ends: one event, then the end.
+        const snapshot = await (await fetch(`${server.url}/_taskport/snapshot`)).text();
+        await route.fulfill({
+          contentType: 'text/event-stream',
+          body: `event: snapshot\ndata: ${snapshot}\n\n`,
+        });
+        return;
+      }
+      await route.fulfill({ response: await route.fetch({ url: `${server.url}${path}` }) });
+    });
+    await page.goto(`${server.url}/_taskport/ui`);
+    await page.locator('#stream-status.live').waitFor(WAIT);
+    expect(await page.locator('#namespace option').allTextContents()).toEqual([
+      'default',
+      'team-a',
+    ]);
+    expect(prefixed).toEqual([]);
+
+    await page.locator('#namespace').selectOption('team-a');
+    expect(new URL(page.url()).searchParams.get('namespace')).toBe('team-a');
+    await page.waitForRequest('**/ns/team-a/_taskport/snapshot/stream', WAIT);
+    await page.locator('#stream-status.live').waitFor(WAIT);
+    await page.locator('#advance-button').click();
+    await page.locator('#action-status.done').waitFor(WAIT);
+    expect(prefixed).toContain('GET /ns/team-a/_taskport/snapshot/stream');
+    expect(prefixed).toContain('POST /ns/team-a/_taskport/clock/advance');
+    expect(prefixed.every((line) => line.includes('/ns/team-a/_taskport/'))).toBe(true);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
   it('with a control token: takes it from #token=, or asks for it', async () => {
     fake = await startFakeServer({ clock: 'virtual', controlToken: 'sekret' });
     await open(fake, '#token=sekret');

@@ -13,18 +13,18 @@ import { followSnapshots } from './stream.ts';
 let namespace = new URLSearchParams(location.search).get('namespace') ?? 'default';
 let stop: (() => void) | undefined;
 
-function streamStatus(text: string, failed: boolean): void {
+function streamStatus(text: string, state: 'connecting' | 'live' | 'failed'): void {
   const line = byId('stream-status');
-  line.className = failed ? 'failed' : 'live';
+  line.className = state;
   fill(line, text);
 }
 
 function follow(): void {
   stop?.();
-  streamStatus('connecting…', false);
+  streamStatus('connecting…', 'connecting');
   stop = followSnapshots(namespace, {
     snapshot(snapshot) {
-      streamStatus('live', false);
+      streamStatus('live', 'live');
       byId('token-form').hidden = true;
       offerDialects(snapshot.dialects.map((dialect) => dialect.name));
       offerTaskNames(
@@ -33,7 +33,7 @@ function follow(): void {
       render(snapshot);
     },
     failed(status, message) {
-      streamStatus(`disconnected (${message}); retrying`, true);
+      streamStatus(`disconnected (${message}); retrying`, 'failed');
       // 401: the fake wants a control token.
       if (status === 401) byId('token-form').hidden = false;
     },
