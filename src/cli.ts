@@ -44,7 +44,7 @@ function wrap(text: string, width: number): string {
 
 // The dialects come from the fake's registry, so a new one appears here by itself.
 const SERVES = wrap(
-  `Serves the fake ${listed(ALL_DIALECTS.map((name) => FAKE_DIALECTS[name].title))} APIs, and the control API under /_taskport/.`,
+  `Serves the fake ${listed(ALL_DIALECTS.map((name) => FAKE_DIALECTS[name].title))} APIs, the control API under /_taskport/, and its dashboard at /_taskport/ui.`,
   84,
 );
 
@@ -58,7 +58,8 @@ Options:
                      the control API is then open to whoever reaches it)
   --control-token <token>
                      require this token on /_taskport/ requests, as Authorization: Bearer
-                     <token> or X-Taskport-Token: <token> (default: $TASKPORT_CONTROL_TOKEN)
+                     <token> or X-Taskport-Token: <token> (default: $TASKPORT_CONTROL_TOKEN);
+                     the dashboard takes it as /_taskport/ui#token=<token>
   --allowed-host <name>
                      answer control requests with this Host name too (repeatable; '*' any):
                      for a fake behind a proxy; loopback names are always allowed
