@@ -21,8 +21,20 @@ export default defineConfig({
             ...configDefaults.exclude,
             'test/runtime/**',
             'test/package/**',
+            'test/browser/**',
             ...POSTGRES_SUITES,
           ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The dashboard in headless Chromium (test/browser/chromium.ts says
+          // when it is skipped); one browser per file, so more time per hook.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          hookTimeout: 30_000,
+          testTimeout: 30_000,
         },
       },
       {

@@ -21,6 +21,7 @@ import {
 } from './testing/cts/cluster/cli.ts';
 import { ALL_DIALECTS, FAKE_DIALECTS } from './testing/dialects.ts';
 import { startFakeServer } from './testing/fake-server.ts';
+import { startLines } from './testing/start-lines.ts';
 
 /** `a`, `a and b`, `a, b and c`. */
 function listed(items: readonly string[]): string {
@@ -43,7 +44,7 @@ function wrap(text: string, width: number): string {
 
 // The dialects come from the fake's registry, so a new one appears here by itself.
 const SERVES = wrap(
-  `Serves the fake ${listed(ALL_DIALECTS.map((name) => FAKE_DIALECTS[name].title))} APIs, and the control API under /_taskport/.`,
+  `Serves the fake ${listed(ALL_DIALECTS.map((name) => FAKE_DIALECTS[name].title))} APIs, the control API under /_taskport/, and its dashboard at /_taskport/ui.`,
   84,
 );
 
@@ -57,7 +58,8 @@ Options:
                      the control API is then open to whoever reaches it)
   --control-token <token>
                      require this token on /_taskport/ requests, as Authorization: Bearer
-                     <token> or X-Taskport-Token: <token> (default: $TASKPORT_CONTROL_TOKEN)
+                     <token> or X-Taskport-Token: <token> (default: $TASKPORT_CONTROL_TOKEN);
+                     the dashboard takes it as /_taskport/ui#token=<token>
   --allowed-host <name>
                      answer control requests with this Host name too (repeatable; '*' any):
                      for a fake behind a proxy; loopback names are always allowed
@@ -132,11 +134,12 @@ async function serve(argv: string[]): Promise<void> {
   const cluster = clusterOptionsFromCli(values, port, config);
   const allowedHosts = values['allowed-host'] ?? [];
   const storage = await openStorage(values.store);
+  const controlToken = values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined);
   const server = await startFakeServer({
     port,
     host: values.host,
     allowedHosts: allowedHosts.includes('*') ? true : allowedHosts,
-    controlToken: values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined),
+    controlToken,
     clock: values['virtual-clock'] ? 'virtual' : 'real',
     tfc: { tokens: (values['tfc-token'] ?? []).map((token) => ({ token })) },
     cts: {
@@ -170,6 +173,12 @@ async function serve(argv: string[]): Promise<void> {
     );
   }
   process.stdout.write(`taskport fake server listening on ${server.url}\n`);
+  process.stdout.write(
+    startLines(server.url, {
+      dialects: server.control.dialects,
+      tokenRequired: controlToken !== undefined,
+    }),
+  );
   if (!isLoopbackHost(values.host)) process.stderr.write(exposedHostWarning(values.host));
   if (cluster !== undefined) process.stdout.write(describeMembers(server.control.ctsCluster));
   const stop = (): void => {

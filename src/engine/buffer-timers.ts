@@ -9,7 +9,7 @@
  * and allocates nothing; 100 000 pending tasks cost one timer.
  */
 
-import { openWindow, snoozedFireAt } from './buffer-period.ts';
+import { type BufferWindow, openWindow, snoozedFireAt } from './buffer-period.ts';
 import type { Clock, ClockTimer } from './clock.ts';
 import { type HeapEntry, MinHeap } from './min-heap.ts';
 
@@ -48,6 +48,12 @@ export class BufferTimers<T extends BufferEntry> {
   /** The entry's fire time in epoch ms, if its window is open. */
   fireAtEpochMs(entry: T): number | undefined {
     return entry.heapIndex >= 0 ? this.baseMs + entry.fireAtMs : undefined;
+  }
+
+  /** The entry's fire time and deadline in epoch ms, if its window is open. */
+  windowEpochMs(entry: T): BufferWindow | undefined {
+    if (entry.heapIndex < 0) return undefined;
+    return { fireAtMs: this.baseMs + entry.fireAtMs, deadlineMs: this.baseMs + entry.deadlineMs };
   }
 
   /** How many windows are open. */

@@ -5,6 +5,7 @@
  * one event bus, and are not part of the contract.
  */
 
+import type { BufferWindow } from './buffer-period.ts';
 import type { Clock } from './clock.ts';
 import { EngineError } from './errors.ts';
 import { EngineEvents } from './events.ts';
@@ -110,6 +111,8 @@ export interface Engine extends AsyncDisposable {
   inspect(task: string | TaskInput, options?: InspectOptions): Promise<Execution>;
   /** When the task's open buffer window fires, if one is open. */
   bufferFireAtMs(taskId: string): Promise<number | undefined>;
+  /** The task's open buffer window, its fire time and deadline, if one is open. */
+  bufferWindow(taskId: string): Promise<BufferWindow | undefined>;
   /** Drops the task's open buffer window without running (hcat's `BufferReset`). */
   resetBuffer(taskId: string): Promise<void>;
 
@@ -374,6 +377,12 @@ class EngineFrontDoor implements Engine {
     if (this.#scheduler === undefined)
       return (this.#shared as SharedScheduler).bufferFireAtMs(taskId);
     return Promise.resolve(this.#scheduler.bufferFireAtMs(taskId));
+  }
+
+  bufferWindow(taskId: string): Promise<BufferWindow | undefined> {
+    if (this.#scheduler === undefined)
+      return (this.#shared as SharedScheduler).bufferWindow(taskId);
+    return Promise.resolve(this.#scheduler.bufferWindow(taskId));
   }
 
   resetBuffer(taskId: string): Promise<void> {

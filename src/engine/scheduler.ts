@@ -4,6 +4,7 @@
  * that arrive while a task runs into one follow-up run (research/cts.md §6).
  */
 
+import type { BufferWindow } from './buffer-period.ts';
 import { BufferTimers } from './buffer-timers.ts';
 import { ChangeState } from './change-state.ts';
 import type { Clock, ClockTimer } from './clock.ts';
@@ -119,6 +120,12 @@ export class Scheduler {
   bufferFireAtMs(taskId: string): number | undefined {
     const state = this.#changes.get(taskId);
     return state === undefined ? undefined : this.#buffers.fireAtEpochMs(state);
+  }
+
+  /** The task's open buffer window (its fire time and deadline), if one is open. */
+  bufferWindow(taskId: string): BufferWindow | undefined {
+    const state = this.#changes.get(taskId);
+    return state === undefined ? undefined : this.#buffers.windowEpochMs(state);
   }
 
   /** Cancels the task's open buffer period without running (hcat's `BufferReset`). */

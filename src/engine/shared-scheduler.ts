@@ -10,6 +10,7 @@
  * most one interval). Another engine's `wake()` pumps at once.
  */
 
+import type { BufferWindow } from './buffer-period.ts';
 import type { Clock, ClockTimer } from './clock.ts';
 import type { ClaimedRun, Coordination, ExpiredRun, Lease, NextCronTick } from './coordination.ts';
 import { parseCronExpression } from './cron.ts';
@@ -168,6 +169,14 @@ export class SharedScheduler {
   /** When the task's shared window fires, if one is open. */
   async bufferFireAtMs(taskId: string): Promise<number | undefined> {
     return (await this.#deps.coordination.window(taskId))?.fireAtMs;
+  }
+
+  /** The task's shared window (its fire time and deadline), if one is open. */
+  async bufferWindow(taskId: string): Promise<BufferWindow | undefined> {
+    const window = await this.#deps.coordination.window(taskId);
+    return window === undefined
+      ? undefined
+      : { fireAtMs: window.fireAtMs, deadlineMs: window.deadlineMs };
   }
 
   resetBuffer(taskId: string): Promise<void> {

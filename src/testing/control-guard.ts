@@ -110,6 +110,16 @@ function bodyRuleOf(method: string, path: string): 'json' | 'any' | 'yaml-or-jso
   return 'json';
 }
 
+/**
+ * Whether this is the dashboard's page (`GET /_taskport/ui`), which needs
+ * no control token: a browser cannot send a header when it opens a URL, and
+ * the page holds no data (its script asks for the data, with the token).
+ * Host and Origin are checked as for every control request.
+ */
+function isDashboardPage(method: string, path: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && path === '/_taskport/ui';
+}
+
 /** The control API's guard: answers `undefined` for a request it lets through. */
 export class ControlGuard {
   readonly #allowedHosts: ReadonlySet<string> | true;
@@ -157,7 +167,11 @@ export class ControlGuard {
     if (headers.get('sec-fetch-site') === 'cross-site' || !this.#sameOrigin(headers, host)) {
       return { status: 403, message: MESSAGE_CROSS_ORIGIN };
     }
-    if (this.#token !== undefined && !this.#hasToken(headers)) {
+    if (
+      this.#token !== undefined &&
+      !isDashboardPage(request.method, path) &&
+      !this.#hasToken(headers)
+    ) {
       return { status: 401, message: MESSAGE_TOKEN_REQUIRED };
     }
     return this.#checkBody(request.method, path, headers);

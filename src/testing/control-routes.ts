@@ -11,6 +11,7 @@ import { controlErrorResponse, rethrowAsError } from './control-errors.ts';
 import { ControlInputError, jsonBody } from './control-input.ts';
 import { controlOpenApiDocument } from './control-openapi-document.ts';
 import { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
+import { uiRoutes } from './ui/routes.ts';
 
 function expectNumber(body: Record<string, unknown>, key: string): number {
   const value = body[key];
@@ -76,6 +77,9 @@ export function controlRoutes(control: FakeControl): Hono {
     const { openApi } = FAKE_DIALECTS[name] as { readonly openApi?: unknown };
     if (openApi !== undefined) routes.get(`/openapi/${name}.json`, (c) => c.json(openApi));
   }
+
+  // The dashboard: its page and the snapshot it shows.
+  routes.route('/', uiRoutes(control));
 
   // A sub-app's notFound is ignored once mounted, so the catch-all is a
   // route; it must stay the last one registered.

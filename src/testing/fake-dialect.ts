@@ -15,6 +15,7 @@ import type { FetchHandler, Listening, ListenOptions } from '../node.ts';
 import type { FiredWatch } from './fired.ts';
 import type { Journal } from './journal.ts';
 import type { ControlOpenApi } from './openapi-builder.ts';
+import type { WorldSnapshot } from './world-snapshot.ts';
 
 /** A web-standard request handler, as a Hono app's `fetch`. */
 export type DialectFetch = (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -110,6 +111,13 @@ export interface FakeDialect<Options, World extends FakeWorld, Seed = never> {
    * (`/_taskport/openapi/control.json`); a test fails for a route without one.
    */
   readonly controlOpenApi?: ControlOpenApi;
+  /** What the dashboard shows of `world` (`GET /_taskport/snapshot`): its tasks, runs, windows. */
+  snapshot?(world: World): Promise<WorldSnapshot>;
+  /**
+   * Where its API lives and one request to try it, for the CLI's start-up
+   * lines: `path` under the fake's URL, `example` a curl command line for `url`.
+   */
+  readonly startHint?: { readonly path: string; example(url: string): string };
 }
 
 /**

@@ -94,6 +94,25 @@ export class Journal {
     return stored;
   }
 
+  /** The sequence number of the latest entry recorded (0 before any); a clear keeps it. */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /** How many entries are kept. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The newest `count` entries, newest first, without copying the rest. */
+  newest(count: number): JournalEntry[] {
+    const entries: JournalEntry[] = [];
+    for (let i = this.#size - 1; i >= 0 && entries.length < count; i--) {
+      entries.push(this.#ring[(this.#oldest + i) % this.#limit] as JournalEntry);
+    }
+    return entries;
+  }
+
   calls(filter: JournalFilter = {}): JournalEntry[] {
     const inOrder: JournalEntry[] = [];
     for (let i = 0; i < this.#size; i++) {

@@ -90,6 +90,18 @@ describe('buffer periods on the engine (hcat buffer_period_test.go cases)', () =
     ]);
   });
 
+  it("bufferWindow: the open window's fire time snoozes, its deadline stays; none once it fired", async () => {
+    const { clock, engine } = await setup({ minMs: 1_000, maxMs: 4_000 });
+    expect(await engine.bufferWindow('a')).toBeUndefined();
+    await engine.notifyChange('a');
+    expect(await engine.bufferWindow('a')).toEqual({ fireAtMs: 1_000, deadlineMs: 4_000 });
+    await clock.advance(500);
+    await engine.notifyChange('a');
+    expect(await engine.bufferWindow('a')).toEqual({ fireAtMs: 1_500, deadlineMs: 4_000 });
+    await clock.advance(1_500);
+    expect(await engine.bufferWindow('a')).toBeUndefined();
+  });
+
   it('reset: a reset period never fires', async () => {
     const { clock, executor, engine } = await setup({ minMs: 1_000, maxMs: 4_000 });
     await engine.notifyChange('a');

@@ -99,6 +99,7 @@ describe('engines sharing one database', () => {
     await advance(w.clock, 1_000);
     await c.notifyChange('web', { n: 3 });
     expect(await a.bufferFireAtMs('web')).toBe(T0 + 4_000);
+    expect(await b.bufferWindow('web')).toEqual({ fireAtMs: T0 + 4_000, deadlineMs: T0 + 8_000 });
     await advance(w.clock, 1_500);
     expect(w.started).toHaveLength(0);
     await advance(w.clock, 1_000);

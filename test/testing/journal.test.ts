@@ -30,6 +30,17 @@ describe('Journal', () => {
     expect(journal.calls().map((call) => [call.seq, call.path])).toEqual([[4, '/d']]);
   });
 
+  it('newest(n) reads the newest entries newest first across the ring; lastSeq and size count', () => {
+    const journal = new Journal(3);
+    expect([journal.lastSeq, journal.size, journal.newest(5)]).toEqual([0, 0, []]);
+    for (const path of ['/a', '/b', '/c', '/d']) journal.record(entry(path));
+    expect(journal.newest(2).map((call) => call.path)).toEqual(['/d', '/c']);
+    expect(journal.newest(10).map((call) => call.path)).toEqual(['/d', '/c', '/b']);
+    expect([journal.lastSeq, journal.size]).toEqual([4, 3]);
+    journal.clear();
+    expect([journal.lastSeq, journal.size, journal.newest(1)]).toEqual([4, 0, []]);
+  });
+
   it('a limit of 0 keeps nothing', () => {
     const journal = new Journal(0);
     journal.record(entry('/a'));

@@ -8,6 +8,7 @@ import ctsOpenApi from '../../api/cts/openapi.json' with { type: 'json' };
 import type { TaskRequestTask } from '../../api/cts/types.ts';
 import type { FakeDialect, SeedFailure } from '../fake-dialect.ts';
 import { isUnder } from '../mount.ts';
+import { engineSnapshot } from '../world-snapshot.ts';
 import { CtsCluster } from './cluster/cluster.ts';
 import { ctsControlOpenApi } from './control-openapi.ts';
 import {
@@ -62,4 +63,9 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
   },
   openApi: ctsOpenApi,
   controlOpenApi: ctsControlOpenApi,
+  snapshot: async (world) => ({
+    ...(await engineSnapshot(world.engine)),
+    pendingOutcomes: world.control.pendingOutcomes(),
+  }),
+  startHint: { path: '/v1', example: (url) => `curl ${url}/v1/tasks` },
 };

@@ -3,8 +3,10 @@
  * under `/api`, its control routes under `/_taskport/ona`.
  */
 
+import { onaStateOf } from '../../api/ona/state.ts';
 import type { FakeDialect } from '../fake-dialect.ts';
 import { isUnder, mountedAt } from '../mount.ts';
+import { engineSnapshot } from '../world-snapshot.ts';
 import { onaControlOpenApi } from './control-openapi.ts';
 import { createOnaFake, type OnaFake, type OnaFakeOptions } from './ona-fake.ts';
 
@@ -19,4 +21,21 @@ export const onaDialect: FakeDialect<OnaFakeOptions, OnaFake> = {
   handler: (world) => mountedAt('/api', world.app).fetch,
   create: ({ clock }, options) => createOnaFake(clock, options),
   controlOpenApi: onaControlOpenApi,
+  snapshot: async (world) => ({
+    // Ona records no task history, and runs each execution as a task of its
+    // own: health, events and executions come from its execution records.
+    ...(await engineSnapshot(world.engine, {
+      history: 'executions',
+      executions: [...onaStateOf(world.engine).executions.values()].flatMap((record) =>
+        record.run === undefined ? [] : [{ taskId: record.taskId, execution: record.run }],
+      ),
+    })),
+    pendingOutcomes: world.control.pendingOutcomes(),
+  }),
+  startHint: {
+    path: '/api/gitpod.v1.EnvironmentAutomationService',
+    // Any non-empty bearer token passes by default (OnaFakeOptions.auth).
+    example: (url) =>
+      `curl -X POST -H 'authorization: Bearer any' -H 'content-type: application/json' -d '{}' ${url}/api/gitpod.v1.EnvironmentAutomationService/ListTasks`,
+  },
 };

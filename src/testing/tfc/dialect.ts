@@ -6,6 +6,7 @@
 
 import type { FakeDialect } from '../fake-dialect.ts';
 import { tfcControlOpenApi } from './control-openapi.ts';
+import { tfcSnapshot } from './snapshot.ts';
 import { createTfcFake, type TfcFake, type TfcFakeOptions } from './tfc-fake.ts';
 
 /** The fake's `tfc` dialect. */
@@ -22,4 +23,6 @@ export const tfcDialect: FakeDialect<TfcFakeOptions, TfcFake> = {
   handler: (world) => world.app.fetch,
   create: ({ clock }, options) => createTfcFake(clock, options),
   controlOpenApi: tfcControlOpenApi,
+  snapshot: (world) => Promise.resolve(tfcSnapshot(world.control)),
+  startHint: { path: '/api/v2', example: (url) => `curl ${url}/api/v2/ping` },
 };
