@@ -41,12 +41,38 @@ export type {
   FakeDialectContext,
   FakeWorld,
   ListenFunction,
+  PrefixedRequest,
   SeedFailure,
 } from './fake-dialect.ts';
 export type { FakeServer, FakeServerOptions } from './fake-server.ts';
 export { startFakeServer } from './fake-server.ts';
 export type { JournalEntry, JournalFilter } from './journal.ts';
 export { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JOURNAL_BODY_LIMIT } from './journal.ts';
+export {
+  invalidNamespaceNameMessage,
+  MESSAGE_DEFAULT_NOT_DELETABLE,
+  NAMESPACE_NAME_RULE,
+  namespaceConflictMessage,
+  namespaceExistsMessage,
+  namespaceLimitMessage,
+  unknownNamespaceMessage,
+} from './namespace-messages.ts';
+export { NAMESPACES_PATH } from './namespace-routes.ts';
+export { NAMESPACE_HEADER, NAMESPACE_PATH_PREFIX } from './namespace-routing.ts';
+export type {
+  Namespace,
+  NamespaceInfo,
+  NamespaceOptions,
+  NamespaceRegistryOptions,
+} from './namespaces.ts';
+export {
+  DEFAULT_MAX_NAMESPACES,
+  DEFAULT_NAMESPACE,
+  isNamespaceName,
+  NAMESPACE_JOURNAL_MAX_BYTES,
+  NamespaceError,
+  NamespaceRegistry,
+} from './namespaces.ts';
 export type { FiredTrigger, OnaControl } from './ona/control.ts';
 export type { OnaFake, OnaFakeOptions } from './ona/ona-fake.ts';
 export { createOnaFake } from './ona/ona-fake.ts';
@@ -54,3 +80,4 @@ export type { OnaOutcome } from './ona/scripted-executor.ts';
 export type { RunView, TaskResultView, TaskStageView, TfcControl } from './tfc/control.ts';
 export type { TfcFake, TfcFakeOptions } from './tfc/tfc-fake.ts';
 export { createTfcFake } from './tfc/tfc-fake.ts';
+export type { WorldFetch } from './world-fetch.ts';

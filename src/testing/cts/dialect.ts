@@ -8,6 +8,7 @@ import ctsOpenApi from '../../api/cts/openapi.json' with { type: 'json' };
 import type { TaskRequestTask } from '../../api/cts/types.ts';
 import type { FakeDialect, SeedFailure } from '../fake-dialect.ts';
 import { isUnder } from '../mount.ts';
+import { withPrefixedMember } from '../prefixed-links.ts';
 import { CtsCluster } from './cluster/cluster.ts';
 import {
   type CtsFake,
@@ -33,6 +34,8 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
   // `withCORS` is the root router's first middleware (`api/api.go`): paths
   // outside /v1 get its headers, and OPTIONS its 200, as /v1 paths do.
   answersUnclaimed: true,
+  // A status's `events_url` (empty when the task has no events).
+  withPrefix: (response, at) => withPrefixedMember(response, at, 'events_url'),
   create({ clock, journal }, options) {
     const { cluster, globalBufferPeriod } = options;
     if (cluster === undefined) return createCtsFake(clock, options);
