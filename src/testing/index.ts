@@ -8,6 +8,12 @@
 
 export type { FakeControlOptions, SeedInput } from './control.ts';
 export { DEFAULT_ADVANCE_MAX_TIMERS, FakeControl } from './control.ts';
+export type {
+  ControlClientOptions,
+  ControlClock,
+  RemoteJournalFilter,
+} from './control-client.ts';
+export { ControlClient, ControlRequestError } from './control-client.ts';
 export { CtsCluster } from './cts/cluster/cluster.ts';
 export { CtsClusterError } from './cts/cluster/errors.ts';
 export type { CtsClusterOptions, CtsMemberStopOptions } from './cts/cluster/options.ts';

@@ -6,6 +6,8 @@
  * lose nothing, and the links the dialects build keep the prefix.
  */
 
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeServer } from '../../src/testing/fake-server.ts';
 import {
@@ -343,4 +345,44 @@ describe('links under a prefix', () => {
     >;
     expect(byHeader.web?.events_url).toBe('/v1/status/tasks/web?include=events');
   });
+});
+
+describe('taskport serve --max-namespaces', () => {
+  const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+  it('bounds the namespaces; a bad value stops the CLI with a message', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--max-namespaces', '1'],
+      // Bounded: the process is killed if the test fails before it stops it.
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
+          if (match?.[1] !== undefined) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`the CLI exited (${code}): ${stdout}`)));
+      });
+      const put = (name: string) =>
+        fetch(`${url}/_taskport/namespaces/${name}`, { method: 'PUT' }).then((r) => r.status);
+      expect(await put('a')).toBe(201);
+      expect(await put('b')).toBe(409);
+    } finally {
+      child.kill();
+    }
+
+    const bad = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--max-namespaces', 'lots'],
+      { cwd: REPO, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(
+      'taskport: --max-namespaces must be a non-negative integer, got lots\n',
+    );
+  }, 60_000);
 });
