@@ -120,6 +120,28 @@ describe('selecting a namespace', () => {
     expect(listed.namespaces.map((namespace) => namespace.name)).toEqual(['default', 'a', 'b']);
   });
 
+  it('a streamed (chunked) body reaches the namespace and its journal whole', async () => {
+    const body = JSON.stringify(task('streamed'));
+    const bytes = new TextEncoder().encode(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, 10));
+        controller.enqueue(bytes.subarray(10));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${fake.url}/ns/a/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(201);
+    expect(taskNames(await call('GET', '/ns/a/v1/tasks'))).toEqual(['streamed']);
+    const entry = fake.namespaces.get('a')?.control.calls({ method: 'POST' })[0];
+    expect(entry?.body).toBe(body);
+  });
+
   it('the header and the prefix must agree', async () => {
     const answer = await call('GET', '/ns/a/v1/tasks', { namespace: 'b' });
     expect(answer).toEqual({ status: 400, body: { error: namespaceConflictMessage('b', 'a') } });
