@@ -105,6 +105,22 @@ describe('selecting a namespace', () => {
     ]);
   });
 
+  it('tfc organizations and ona environments are per namespace too', async () => {
+    await call('POST', '/ns/a/_taskport/tfc/organizations', { body: { name: 'acme' } });
+    const environment = (await call('POST', '/ns/a/_taskport/ona/environments', { body: {} }))
+      .body as { environment: { id: string } };
+    const list = (path: string) =>
+      call('GET', path).then((answer) => answer.body as Record<string, unknown[]>);
+    expect((await list('/ns/a/_taskport/ona/environments')).environments).toHaveLength(1);
+    expect((await list('/_taskport/ona/environments')).environments).toEqual([]);
+    expect((await list('/ns/b/_taskport/ona/environments')).environments).toEqual([]);
+    expect(fake.namespaces.get('a')?.control.ona.environments()[0]?.id).toBe(
+      environment.environment.id,
+    );
+    expect(fake.control.tfcFake.state.organizations.has('acme')).toBe(false);
+    expect(fake.namespaces.get('a')?.control.tfcFake.state.organizations.has('acme')).toBe(true);
+  });
+
   it('a reset of a namespace resets it alone', async () => {
     await call('POST', '/v1/tasks', { body: task('kept') });
     await call('POST', '/ns/a/v1/tasks', { body: task('gone') });
