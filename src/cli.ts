@@ -71,7 +71,11 @@ Options:
 ${CLUSTER_USAGE}  --automations <file>
                      seed an Ona environment's tasks from an automations.yaml file
   --store <url>      keep the CTS tasks and events in PostgreSQL (postgres://…): they
-                     survive a restart; a reset deletes them
+                     survive a restart; a reset deletes them (the default namespace only:
+                     the others live in memory)
+  --max-namespaces <n>
+                     namespaces served besides the default, each picked by the header
+                     x-taskport-namespace or the path prefix /ns/<name>/ (default 64)
   --environment <id> the id of that Ona environment (created if needed; default: a new one)
   --tfc-token <token>
                      a bearer token the tfc API accepts for every organization, kept across
@@ -111,6 +115,7 @@ async function serve(argv: string[]): Promise<void> {
       environment: { type: 'string' },
       store: { type: 'string' },
       'tfc-token': { type: 'string', multiple: true },
+      'max-namespaces': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -122,6 +127,12 @@ async function serve(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0–65535, got ${values.port}`);
+  const maxNamespaces =
+    values['max-namespaces'] === undefined ? undefined : Number(values['max-namespaces']);
+  if (maxNamespaces !== undefined && !(Number.isSafeInteger(maxNamespaces) && maxNamespaces >= 0))
+    throw new Error(
+      `--max-namespaces must be a non-negative integer, got ${values['max-namespaces']}`,
+    );
   // Loaded only when needed: the HCL parser (WebAssembly) costs half a second of start-up.
   const config =
     values.config === undefined
@@ -142,6 +153,7 @@ async function serve(argv: string[]): Promise<void> {
     controlToken,
     clock: values['virtual-clock'] ? 'virtual' : 'real',
     tfc: { tokens: (values['tfc-token'] ?? []).map((token) => ({ token })) },
+    maxNamespaces,
     cts: {
       enterprise: values.enterprise,
       cluster,

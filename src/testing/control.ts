@@ -47,6 +47,11 @@ export interface FakeControlOptions extends DialectOptionsMap {
   readonly journalMaxBytes?: number;
   /** Timers one `advance` may fire. @default {@link DEFAULT_ADVANCE_MAX_TIMERS} */
   readonly advanceMaxTimers?: number;
+  /**
+   * The path prefix of the namespace these worlds serve (`/ns/<name>`).
+   * @default '' (the default namespace)
+   */
+  readonly pathPrefix?: string;
 }
 
 /**
@@ -257,7 +262,10 @@ export class FakeControl {
 
   #create(name: DialectName): FakeWorld {
     const options: unknown = this.#options[name] ?? {};
-    return dialectOf(name).create({ clock: this.clock, journal: this.journal }, options as never);
+    return dialectOf(name).create(
+      { clock: this.clock, journal: this.journal, pathPrefix: this.#options.pathPrefix ?? '' },
+      options as never,
+    );
   }
 
   #virtualClock(operation: string): VirtualClock {

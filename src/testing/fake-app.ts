@@ -1,27 +1,38 @@
 /**
  * The fake server with no listening socket: every dialect side by side, the
  * control API under `/_taskport/`, and the journal, as one `fetch` handler
- * (and a Hono app around it). Serve it with `startFakeServer()` on Node, or
+ * (and a Hono app around it), for every namespace (`x-taskport-namespace`
+ * or `/ns/<name>/…`; none: the default). Serve it with `startFakeServer()` on Node, or
  * hand `fetch` to `Bun.serve` / `Deno.serve`.
  */
 
 import { Hono } from 'hono';
-import { readBodyPrefix } from '../api/shared/read-body.ts';
 import type { Clock } from '../engine/clock.ts';
 import { createRealClock } from '../engine/clock.ts';
 import { VirtualClock } from '../engine/virtual-clock.ts';
-import { FakeControl } from './control.ts';
+import { FakeControl, type FakeControlOptions } from './control.ts';
 import { ControlGuard, type ControlGuardOptions, refusalResponse } from './control-guard.ts';
-import { controlRoutes } from './control-routes.ts';
+import { ALL_DIALECTS, type DialectName, type DialectOptionsMap } from './dialects.ts';
+import { DEFAULT_JOURNAL_MAX_BYTES } from './journal.ts';
+import { isUnder } from './mount.ts';
+import { NAMESPACES_PATH, namespaceRoutes } from './namespace-routes.ts';
 import {
-  ALL_DIALECTS,
-  type DialectName,
-  type DialectOptionsMap,
-  FAKE_DIALECTS,
-} from './dialects.ts';
-import type { AnyFakeDialect, DialectFetch } from './fake-dialect.ts';
-import { JOURNAL_BODY_LIMIT, queryOf } from './journal.ts';
-import { isUnder, mountedAt } from './mount.ts';
+  NAMESPACE_HEADER,
+  NAMESPACE_PATH_PREFIX,
+  type NamespaceSelection,
+  NamespaceSelectionError,
+  requestAtPath,
+  selectNamespace,
+} from './namespace-routing.ts';
+import {
+  DEFAULT_NAMESPACE,
+  NAMESPACE_JOURNAL_MAX_BYTES,
+  type Namespace,
+  NamespaceError,
+  type NamespaceOptions,
+  NamespaceRegistry,
+} from './namespaces.ts';
+import { createWorldFetch, splitUrl } from './world-fetch.ts';
 
 /**
  * Options of {@link createFakeApp}. Each dialect's options go under its name:
@@ -53,6 +64,12 @@ export interface FakeAppOptions extends DialectOptionsMap, ControlGuardOptions {
    * @default 100 000 (`DEFAULT_ADVANCE_MAX_TIMERS`)
    */
   readonly advanceMaxTimers?: number;
+  /**
+   * Namespaces served besides the default one; a request that would create
+   * one more answers 409 (`namespaceLimitMessage`).
+   * @default 64 (`DEFAULT_MAX_NAMESPACES`)
+   */
+  readonly maxNamespaces?: number;
 }
 
 /** A web-standard request handler, as Bun, Deno and `taskport/node` serve one. */
@@ -74,24 +91,16 @@ export interface FakeApp {
    * so that loopback names must come with its port.
    */
   readonly controlGuard: ControlGuard;
+  /**
+   * Every namespace: the default one (whose control is {@link FakeApp.control})
+   * and those created on first use or by `namespaces.create(name)`.
+   */
+  readonly namespaces: NamespaceRegistry;
 }
 
-/** A 404 in chi's words, for a path no dialect serves when none answers them all. */
-function notFound(): Response {
-  return new Response('404 page not found\n', {
-    status: 404,
-    headers: { 'content-type': 'text/plain; charset=utf-8' },
-  });
-}
-
-/** The path and query of an absolute request URL, without building a `URL`. */
-function splitUrl(url: string): { readonly path: string; readonly hasQuery: boolean } {
-  const pathStart = url.indexOf('/', url.indexOf('://') + 3);
-  if (pathStart < 0) return { path: '/', hasQuery: false };
-  const queryStart = url.indexOf('?', pathStart);
-  return queryStart < 0
-    ? { path: url.slice(pathStart), hasQuery: false }
-    : { path: url.slice(pathStart, queryStart), hasQuery: true };
+/** Where the path of an absolute URL starts. */
+function pathStartOf(url: string): number {
+  return url.indexOf('/', url.indexOf('://') + 3);
 }
 
 function clockOf(option: FakeAppOptions['clock']): Clock {
@@ -100,75 +109,140 @@ function clockOf(option: FakeAppOptions['clock']): Clock {
   return option;
 }
 
+/** The kind of clock a new namespace gets by default: the fake's, never its instance. */
+function clockKindOf(option: FakeAppOptions['clock']): 'real' | 'virtual' {
+  if (option === undefined || option === 'real') return 'real';
+  if (option === 'virtual') return 'virtual';
+  return option.controlsTime ? 'virtual' : 'real';
+}
+
+/**
+ * The options of a namespace other than the default: the fake's, with its
+ * own clock, a smaller journal, and nothing that cannot be had twice (a CTS
+ * cluster's ports, the durable store, an executor holding scripted outcomes).
+ */
+function namespaceControlOptions(
+  options: FakeAppOptions,
+  dialects: readonly DialectName[],
+  name: string,
+  namespaceOptions: NamespaceOptions,
+): FakeControlOptions {
+  const kind = namespaceOptions.clock ?? clockKindOf(options.clock);
+  const clock =
+    kind === 'virtual'
+      ? new VirtualClock({ startMs: namespaceOptions.startMs ?? Date.now() })
+      : createRealClock();
+  const { cluster: _cluster, store: _store, ...cts } = options.cts ?? {};
+  const { executor: _executor, ...ona } = options.ona ?? {};
+  return {
+    ...options,
+    clock,
+    dialects,
+    journalMaxBytes: Math.min(
+      options.journalMaxBytes ?? DEFAULT_JOURNAL_MAX_BYTES,
+      NAMESPACE_JOURNAL_MAX_BYTES,
+    ),
+    pathPrefix: `${NAMESPACE_PATH_PREFIX}${name}`,
+    cts: { ...cts, enterprise: namespaceOptions.cts?.enterprise ?? cts.enterprise },
+    ona,
+  };
+}
+
+/** A refusal of the namespace layer, in the control API's `{ error }` envelope. */
+function errorResponse(status: number, message: string): Response {
+  return new Response(JSON.stringify({ error: message }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
 /** Builds the fake server's app. */
 export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
   const dialects = options.dialects ?? ALL_DIALECTS;
   const control = new FakeControl({ ...options, clock: clockOf(options.clock), dialects });
-  const controlApp = new Hono().route('/_taskport', controlRoutes(control));
   const controlGuard = new ControlGuard(options);
-  // The served dialects, in registry order: the order they are asked to claim a request.
-  const served = ALL_DIALECTS.filter((name) => dialects.includes(name)).map((name) => ({
+  // The namespaces' routes are served from every namespace; they need the
+  // registry, which needs the default namespace: bound once both exist.
+  let namespacesApp: Hono | undefined;
+  const sharedControl = {
+    at: NAMESPACES_PATH,
+    fetch: (request: Request, env?: unknown) => (namespacesApp as Hono).fetch(request, env),
+  };
+  const namespaceOf = (
+    name: string,
+    namespaceControl: FakeControl,
+    namespaceOptions: NamespaceOptions,
+  ): Namespace => ({
     name,
-    dialect: FAKE_DIALECTS[name] as AnyFakeDialect,
-    controlPrefix: `/_taskport/${name}`,
-  }));
+    control: namespaceControl,
+    fetch: createWorldFetch({ control: namespaceControl, guard: controlGuard, sharedControl }),
+    options: namespaceOptions,
+    createdAtMs: Date.now(),
+    durable: name === DEFAULT_NAMESPACE && options.cts?.store !== undefined,
+  });
+  const namespaces = new NamespaceRegistry({
+    defaultNamespace: namespaceOf(DEFAULT_NAMESPACE, control, {}),
+    build: (name, namespaceOptions) =>
+      namespaceOf(
+        name,
+        new FakeControl(namespaceControlOptions(options, dialects, name, namespaceOptions)),
+        namespaceOptions,
+      ),
+    maxNamespaces: options.maxNamespaces,
+  });
+  namespacesApp = namespaceRoutes(namespaces);
+  const defaultFetch = namespaces.defaultNamespace.fetch;
 
-  // Who answers what no dialect claims (cts, when served: its root router's CORS).
-  const fallback = served.find(({ dialect }) => dialect.answersUnclaimed === true);
-
-  /**
-   * Which app answers `path`, and under which journal label. The dialects'
-   * apps are looked up per request: a reset (or a CTS failover) replaces them.
-   */
-  const route = (path: string, method: string): { handler: DialectFetch; dialect: string } => {
-    if (isUnder(path, '/_taskport')) {
-      for (const { name, controlPrefix } of served) {
-        if (isUnder(path, controlPrefix)) {
-          return {
-            handler: mountedAt(controlPrefix, control.fake(name).controlRoutes).fetch,
-            dialect: 'control',
-          };
-        }
+  /** A request that names a namespace, by header or path prefix. */
+  const namespacedFetch = async (
+    request: Request,
+    env: unknown,
+    header: string | null,
+  ): Promise<Response> => {
+    const { url } = request;
+    const { path, pathStart } = splitUrl(url);
+    let selection: NamespaceSelection;
+    try {
+      selection = selectNamespace(path, header) as NamespaceSelection;
+    } catch (error) {
+      if (error instanceof NamespaceSelectionError) return errorResponse(400, error.message);
+      throw error;
+    }
+    const target =
+      selection.by === 'prefix' ? requestAtPath(request, url, pathStart, selection.path) : request;
+    const prefix = selection.by === 'prefix' ? selection.prefix : '';
+    let namespace = namespaces.get(selection.name);
+    // The namespaces' own routes create none.
+    if (namespace === undefined && isUnder(selection.path, NAMESPACES_PATH)) {
+      return defaultFetch(target, env, '');
+    }
+    if (namespace === undefined) {
+      // A control request the guard refuses creates nothing either.
+      if (isUnder(selection.path, '/_taskport')) {
+        const refusal = controlGuard.check(target, selection.path);
+        if (refusal !== undefined) return refusalResponse(refusal);
       }
-      return { handler: controlApp.fetch, dialect: 'control' };
+      try {
+        namespace = namespaces.resolve(selection.name);
+      } catch (error) {
+        if (error instanceof NamespaceError) return errorResponse(error.status, error.message);
+        throw error;
+      }
     }
-    for (const { name, dialect } of served) {
-      const label = dialect.claim(path, method);
-      if (label !== undefined)
-        return { handler: dialect.handler(control.fake(name)), dialect: label };
-    }
-    if (fallback !== undefined) {
-      return { handler: fallback.dialect.handler(control.fake(fallback.name)), dialect: 'none' };
-    }
-    return { handler: notFound, dialect: 'none' };
+    return namespace.fetch(target, env, prefix);
   };
 
-  const fetch: FakeFetch = async (request, env) => {
-    const atMs = control.now();
-    const { method, url } = request;
-    const { path, hasQuery } = splitUrl(url);
-    const { handler, dialect } = route(path, method);
-    // Only the control API is guarded: the dialects' clients send any Host.
-    const refusal = dialect === 'control' ? controlGuard.check(request, path) : undefined;
-    const response = refusal === undefined ? await handler(request, env) : refusalResponse(refusal);
-    control.journal.record({
-      method,
-      path,
-      // Most requests have no query: parse one only when there is one.
-      query: hasQuery ? queryOf(new URL(url)) : {},
-      // After the answer: a body the dialect read is remembered; one it left is read now.
-      body:
-        method === 'GET' || method === 'HEAD'
-          ? ''
-          : await readBodyPrefix(request, JOURNAL_BODY_LIMIT),
-      status: response.status,
-      atMs,
-      dialect,
-    });
-    return response;
+  const fetch: FakeFetch = (request, env) => {
+    const { url } = request;
+    const header = request.headers.get(NAMESPACE_HEADER);
+    // No header, no prefix: the default namespace, as the fake was before namespaces.
+    if (header === null && !url.startsWith(NAMESPACE_PATH_PREFIX, pathStartOf(url))) {
+      return defaultFetch(request, env, '');
+    }
+    return namespacedFetch(request, env, header);
   };
 
   const app = new Hono();
   app.all('*', (c) => fetch(c.req.raw, c.env));
-  return { app, fetch, control, controlGuard };
+  return { app, fetch, control, controlGuard, namespaces };
 }

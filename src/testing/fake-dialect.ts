@@ -29,6 +29,12 @@ export interface FakeDialectContext {
   readonly clock: Clock;
   /** The fake's journal, for requests a world answers on ports of its own. */
   readonly journal: Journal;
+  /**
+   * The path prefix of the namespace the world serves (`/ns/<name>`), `''`
+   * for the default one. URLs the world hands to others, who cannot name
+   * the namespace by a header (tfc's callback URLs), carry it.
+   */
+  readonly pathPrefix: string;
 }
 
 /**
@@ -60,6 +66,16 @@ export interface FakeWorld<Control = unknown> {
   watchFired?(): FiredWatch;
   /** Opens the world's own ports, once the fake listens (`startFakeServer`). */
   listen?(listen: ListenFunction, options: { readonly host?: string }): Promise<void>;
+}
+
+/** Where a client reached a world by a path prefix (a namespace's `/ns/<name>`). */
+export interface PrefixedRequest {
+  /** The prefix taken off the path, e.g. `/ns/team-a`. */
+  readonly prefix: string;
+  /** The request's origin, e.g. `http://127.0.0.1:8558`. */
+  readonly origin: string;
+  /** The path the world saw, without the prefix. */
+  readonly path: string;
 }
 
 /** A seeded item the dialect's public API refused, with the status and message it answered. */
@@ -100,6 +116,13 @@ export interface FakeDialect<Options, World extends FakeWorld, Seed = never> {
    * answers a plain 404.
    */
   readonly answersUnclaimed?: boolean;
+  /**
+   * Its answer to a client that came by a path prefix, with the links its
+   * API builds (absolute or root-relative) carrying the prefix, so that a
+   * client following them stays in the namespace. Without it the answer
+   * goes out as it is.
+   */
+  withPrefix?(response: Response, at: PrefixedRequest): Response | Promise<Response>;
   /** Builds a world on the fake's clock. */
   create(context: FakeDialectContext, options: Options): World;
   /** Creates what `input` lists through the public API's own validation; returns what was refused. */

@@ -4,6 +4,7 @@
 
 import type { FakeControl } from './control.ts';
 import { createFakeApp, type FakeAppOptions } from './fake-app.ts';
+import type { NamespaceRegistry } from './namespaces.ts';
 
 /** Options of {@link startFakeServer}. */
 export interface FakeServerOptions extends FakeAppOptions {
@@ -20,6 +21,8 @@ export interface FakeServer extends AsyncDisposable {
   readonly port: number;
   /** Reset, seeding, scripted outcomes, the simulated Consul, time, the journal. */
   readonly control: FakeControl;
+  /** Every namespace; `control` is the default one's (see `createFakeApp`). */
+  readonly namespaces: NamespaceRegistry;
   /** Stops listening, then stops every timer and run. */
   close(): Promise<void>;
 }
@@ -36,7 +39,7 @@ export interface FakeServer extends AsyncDisposable {
  * await fake.control.advance(5_000); // the buffer period elapses; the task runs
  */
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
-  const { fetch, control, controlGuard } = createFakeApp(options);
+  const { fetch, control, controlGuard, namespaces } = createFakeApp(options);
   // Loaded on demand, so that Bun and Deno can import `taskport/testing` for
   // `createFakeApp` without loading @hono/node-server.
   const { listen } = await import('../node.ts');
@@ -52,9 +55,16 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await server.close();
-      await control.close();
+      await Promise.all([control.close(), namespaces.close()]);
     })();
     return closing;
   };
-  return { url: server.url, port: server.port, control, close, [Symbol.asyncDispose]: close };
+  return {
+    url: server.url,
+    port: server.port,
+    control,
+    namespaces,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

@@ -22,6 +22,8 @@ const SUBPATHS: Readonly<Record<string, readonly string[]>> = {
   'taskport/ona': [],
   'taskport/testing': ['startFakeServer', 'createFakeApp', 'FakeControl'],
   'taskport/node': ['listen'],
+  'taskport/msw': ['taskportHandlers'],
+  'taskport/vitest': ['test', 'createTaskportTest', 'ControlClient'],
   'taskport/postgres': [
     'createPostgresStorage',
     'PostgresStore',
@@ -110,11 +112,18 @@ describe('the tarball', () => {
   });
 });
 
+/**
+ * Subpaths that load only inside a vitest run (`test.extend` needs its
+ * runner): examples/vitest-namespaces.test.ts loads them there.
+ */
+const VITEST_ONLY = new Set(['taskport/vitest']);
+
 /** Imports (or requires) every subpath and prints the names each exports. */
 function loaderScript(kind: 'import' | 'require'): string {
   const load = kind === 'import' ? 'await import(specifier)' : 'require(specifier)';
+  const specifiers = Object.keys(SUBPATHS).filter((specifier) => !VITEST_ONLY.has(specifier));
   return `const out = {};
-for (const specifier of ${JSON.stringify(Object.keys(SUBPATHS))}) {
+for (const specifier of ${JSON.stringify(specifiers)}) {
   out[specifier] = Object.keys(${load}).sort();
 }
 console.log(JSON.stringify(out));`;
@@ -123,6 +132,7 @@ console.log(JSON.stringify(out));`;
 function expectExports(stdout: string): void {
   const exported = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, string[]>;
   for (const [specifier, names] of Object.entries(SUBPATHS)) {
+    if (VITEST_ONLY.has(specifier)) continue;
     expect(exported[specifier], specifier).toBeDefined();
     expect(exported[specifier]).toEqual(expect.arrayContaining([...names]));
   }
@@ -177,7 +187,9 @@ import * as onaModule from 'taskport/ona';
 import * as tfcModule from 'taskport/tfc';
 import { listen, type Listening } from 'taskport/node';
 import { createPostgresStorage, type PostgresStorage } from 'taskport/postgres';
+import { taskportHandlers, type TaskportHandlers } from 'taskport/msw';
 import { createFakeApp, type FakeServer, startFakeServer } from 'taskport/testing';
+import type { createTaskportTest, TaskportFixtures } from 'taskport/vitest';
 
 const executor: Executor = { runStep: ({ task }) => task.name };
 const engine = createEngine({ executor, clock: new VirtualClock() });
@@ -193,7 +205,10 @@ const { control } = createFakeApp({ dialects: ['cts'] });
 // Built only: nothing connects until the first query.
 const storage: PostgresStorage = createPostgresStorage({ connectionString: 'postgres://127.0.0.1/none' });
 await storage.close();
-export const used = [task.id, request, control.controlsTime, onaModule, tfcModule, storage.store];
+const handlers: TaskportHandlers = taskportHandlers({ baseUrl: 'https://app.terraform.io' });
+type Fixtures = TaskportFixtures['namespace']['url'] | typeof createTaskportTest;
+const fixture: Fixtures = 'http://127.0.0.1:8558/ns/a';
+export const used = [task.id, request, control.controlsTime, onaModule, tfcModule, storage.store, handlers, fixture];
 `,
     );
     await writeFile(

@@ -34,7 +34,7 @@ export interface PackedPackage {
 const STEP_TIMEOUT_MS = 240_000;
 
 /** The consumer's tools, at the versions the repository itself uses. */
-const CONSUMER_DEV_DEPENDENCIES = ['vitest', 'typescript', '@types/node'];
+const CONSUMER_DEV_DEPENDENCIES = ['vitest', 'typescript', '@types/node', 'msw'];
 
 const require = createRequire(import.meta.url);
 

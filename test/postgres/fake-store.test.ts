@@ -67,3 +67,30 @@ it('keeps tasks and events across a restart of the fake, and a reset deletes the
   const third = await startOn(schema);
   expect((await fetch(`${third.url}/v1/tasks/web`)).status).toBe(404);
 });
+
+it('only the default namespace is durable: a namespace lives in memory, apart from the store', async () => {
+  const schema = freshSchema('fake');
+  const first = await startOn(schema);
+  const post = (url: string, name: string) =>
+    fetch(`${url}/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ task: { ...TASK.task, name } }),
+    });
+  expect((await post(first.url, 'kept')).status).toBe(201);
+  expect((await post(`${first.url}/ns/team-a`, 'in-memory')).status).toBe(201);
+  // The namespace's task never reached the store the default reads.
+  expect((await fetch(`${first.url}/v1/tasks/in-memory`)).status).toBe(404);
+  const listed = (await (await fetch(`${first.url}/_taskport/namespaces`)).json()) as {
+    namespaces: { name: string; durable: boolean }[];
+  };
+  expect(listed.namespaces.map(({ name, durable }) => [name, durable])).toEqual([
+    ['default', true],
+    ['team-a', false],
+  ]);
+  await stop(first);
+
+  const second = await startOn(schema);
+  expect((await fetch(`${second.url}/v1/tasks/kept`)).status).toBe(200);
+  expect((await fetch(`${second.url}/ns/team-a/v1/tasks/in-memory`)).status).toBe(404);
+});

@@ -97,20 +97,26 @@ describe('examples/deno-cts.ts', () => {
   });
 });
 
-describe('examples/vitest-fake.test.ts', () => {
+/** The README's vitest examples, each run by vitest in the consumer project: `tests` pass. */
+describe.each([
+  { file: 'examples/vitest-fake.test.ts', tests: 1 },
+  { file: 'examples/vitest-namespaces.test.ts', tests: 2 },
+  { file: 'examples/msw-handlers.test.ts', tests: 1 },
+])('$file', ({ file, tests }) => {
   on(runtime('node'), 'passes under vitest in the consumer project', async (node) => {
     const result = await run(
       node.command,
       [
         join(packed.consumer, 'node_modules/vitest/vitest.mjs'),
         'run',
-        'examples/vitest-fake.test.ts',
+        file,
         '--reporter',
         'verbose',
       ],
-      { cwd: packed.consumer, timeoutMs: 60_000 },
+      // Without TASKPORT_URL, taskport/vitest starts a fake in the worker.
+      { cwd: packed.consumer, env: { TASKPORT_URL: undefined }, timeoutMs: 60_000 },
     );
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Tests\s+1 passed \(1\)/);
+    expect(result.stdout).toMatch(new RegExp(`Tests\\s+${tests} passed \\(${tests}\\)`));
   });
 });

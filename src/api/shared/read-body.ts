@@ -40,6 +40,17 @@ export function bodyTextRead(request: Request): BodyText | undefined {
   return read.tooLarge ? TOO_LARGE : { tooLarge: false, text: read.text };
 }
 
+/**
+ * Lets `to` (the same request at another URL, as a fake's namespace builds
+ * it) answer with the body already read for `from`; false when none was.
+ */
+export function shareBodyRead(from: Request, to: Request): boolean {
+  const read = readBodies.get(from);
+  if (read === undefined) return false;
+  readBodies.set(to, read);
+  return true;
+}
+
 const TOO_LARGE: BodyText = { tooLarge: true };
 /** How much of a refused body is read and dropped before the connection is given up. */
 const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;

@@ -69,6 +69,12 @@ export interface TfcStateOptions {
    * When absent, the first request served sets it.
    */
   readonly baseUrl?: string;
+  /**
+   * A path the API is served under (a fake namespace's `/ns/<name>`): the
+   * base URL, given, set or learned, ends with it.
+   * @default ''
+   */
+  readonly basePath?: string;
 }
 
 /** Organization names are TFC's slug rule: letters, digits, `-`, `_`. */
@@ -100,6 +106,7 @@ export class TfcState {
   /** How many of the next API requests answer 429. */
   rateLimitedRequests = 0;
   #baseUrl: string | undefined;
+  readonly #basePath: string;
   #webhookSeq = 0;
   readonly #tasksByOrganization = this.#tasks.groupBy((task) => task.organization);
   readonly #associationsByTask = this.#workspaceTasks.groupBy((item) => item.taskId);
@@ -108,7 +115,9 @@ export class TfcState {
   constructor(options: TfcStateOptions) {
     this.now = options.now;
     this.settings = mergeTfcSettings(DEFAULT_TFC_SETTINGS, options.settings ?? {});
-    this.#baseUrl = options.baseUrl === undefined ? undefined : trimSlash(options.baseUrl);
+    this.#basePath = trimSlash(options.basePath ?? '');
+    this.#baseUrl =
+      options.baseUrl === undefined ? undefined : `${trimSlash(options.baseUrl)}${this.#basePath}`;
   }
 
   /** The public base URL; `https://app.terraform.io` until one is known. */
@@ -118,12 +127,13 @@ export class TfcState {
 
   /** Sets the public base URL (scheme, host, optional port). */
   setBaseUrl(url: string): void {
-    this.#baseUrl = trimSlash(new URL(url).origin);
+    this.#baseUrl = `${trimSlash(new URL(url).origin)}${this.#basePath}`;
   }
 
   /** Sets the base URL from a request's origin unless one is set already. */
   learnBaseUrl(requestUrl: string): void {
-    if (this.#baseUrl === undefined) this.#baseUrl = new URL(requestUrl).origin;
+    if (this.#baseUrl === undefined)
+      this.#baseUrl = `${new URL(requestUrl).origin}${this.#basePath}`;
   }
 
   /** Applies `patch` to the switches; returns them. */

@@ -8,6 +8,7 @@ import ctsOpenApi from '../../api/cts/openapi.json' with { type: 'json' };
 import type { TaskRequestTask } from '../../api/cts/types.ts';
 import type { FakeDialect, SeedFailure } from '../fake-dialect.ts';
 import { isUnder } from '../mount.ts';
+import { withPrefixedMember } from '../prefixed-links.ts';
 import { engineSnapshot } from '../world-snapshot.ts';
 import { CtsCluster } from './cluster/cluster.ts';
 import { ctsControlOpenApi } from './control-openapi.ts';
@@ -35,6 +36,12 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
   // `withCORS` is the root router's first middleware (`api/api.go`): paths
   // outside /v1 get its headers, and OPTIONS its 200, as /v1 paths do.
   answersUnclaimed: true,
+  // A status's `events_url` (empty when the task has no events): only the
+  // task status routes have one, the others' bodies are left unread.
+  withPrefix: (response, at) =>
+    isUnder(at.path, '/v1/status/tasks')
+      ? withPrefixedMember(response, at, 'events_url')
+      : response,
   create({ clock, journal }, options) {
     const { cluster, globalBufferPeriod } = options;
     if (cluster === undefined) return createCtsFake(clock, options);

@@ -27,6 +27,12 @@ export interface TfcFakeOptions {
    */
   readonly baseUrl?: string;
   /**
+   * A path the fake is served under (a namespace's `/ns/<name>`), put after
+   * the base URL's origin in payloads and callback URLs.
+   * @default ''
+   */
+  readonly basePath?: string;
+  /**
    * How requests to run tasks are sent.
    * @default globalThis.fetch
    */
@@ -90,6 +96,7 @@ export function createTfcFake(clock: Clock, options: TfcFakeOptions = {}): TfcFa
     now: () => clock.now(),
     settings: options.settings,
     baseUrl: options.baseUrl,
+    basePath: options.basePath,
   });
   for (const token of checkStartupTokens(options.tokens)) state.createToken(token);
   const simulation = new RunSimulation(state, clock, fetchImpl);
