@@ -8,8 +8,10 @@
 
 import { coreControlOpenApi, dialectOpenApiPath } from './control-openapi.ts';
 import { ALL_DIALECTS, FAKE_DIALECTS } from './dialects.ts';
+import { namespaceControlOpenApi } from './namespace-openapi.ts';
 import type { ControlOpenApi, JsonSchema } from './openapi-builder.ts';
 import { pathItems } from './openapi-builder.ts';
+import { uiControlOpenApi } from './ui/control-openapi.ts';
 
 /** The version of the control API's document (not of the package). */
 export const CONTROL_API_VERSION = '1.0.0';
@@ -17,8 +19,13 @@ export const CONTROL_API_VERSION = '1.0.0';
 function build(): JsonSchema {
   const paths: Record<string, unknown> = {
     ...pathItems('/_taskport', 'control', coreControlOpenApi.paths),
+    ...pathItems('/_taskport', 'dashboard', uiControlOpenApi.paths),
+    ...pathItems('/_taskport', 'namespaces', namespaceControlOpenApi.paths),
   };
-  const schemas: Record<string, JsonSchema> = { ...coreControlOpenApi.schemas };
+  const schemas: Record<string, JsonSchema> = {
+    ...coreControlOpenApi.schemas,
+    ...namespaceControlOpenApi.schemas,
+  };
   for (const name of ALL_DIALECTS) {
     const dialect = FAKE_DIALECTS[name] as {
       readonly openApi?: unknown;
@@ -43,6 +50,12 @@ function build(): JsonSchema {
     servers: [{ url: 'http://127.0.0.1:8558' }],
     tags: [
       { name: 'control', description: 'The root routes: reset, seed, clock, idle, journal' },
+      { name: 'dashboard', description: 'The dashboard page and the snapshot it shows' },
+      {
+        name: 'namespaces',
+        description:
+          'Isolated worlds in one fake: pick one with `x-taskport-namespace` or the prefix `/ns/<name>`',
+      },
       ...ALL_DIALECTS.map((name) => ({
         name,
         description: `The ${FAKE_DIALECTS[name].title} world`,

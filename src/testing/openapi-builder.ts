@@ -28,6 +28,8 @@ export interface OperationSpec {
   >;
   /** The body of its success answer. */
   readonly response: JsonSchema;
+  /** The media type of its success answer. @default 'application/json' */
+  readonly responseType?: 'application/json' | 'text/html' | 'text/event-stream';
   /** @default 200 */
   readonly status?: 200 | 201;
   /** Failures beyond the ones every control route may answer (400, 401, 403, 413, 415). */
@@ -130,7 +132,7 @@ function operation(tag: string, method: HttpMethod, path: string, spec: Operatio
   const responses: Record<string, JsonSchema> = {
     [String(spec.status ?? 200)]: {
       description: 'OK',
-      content: { 'application/json': { schema: spec.response } },
+      content: { [spec.responseType ?? 'application/json']: { schema: spec.response } },
     },
   };
   for (const status of errors) {

@@ -14,7 +14,9 @@ import { VirtualClock } from '../../src/engine/virtual-clock.ts';
 import { FakeControl } from '../../src/testing/control.ts';
 import { controlRoutes } from '../../src/testing/control-routes.ts';
 import { ALL_DIALECTS } from '../../src/testing/dialects.ts';
+import { createFakeApp } from '../../src/testing/fake-app.ts';
 import { type FakeServer, startFakeServer } from '../../src/testing/fake-server.ts';
+import { namespaceRoutes } from '../../src/testing/namespace-routes.ts';
 import { http, json, parse } from '../contract/http.ts';
 
 interface Document {
@@ -51,6 +53,7 @@ function documented(doc: Document): string[] {
 let fake: FakeServer;
 let doc: Document;
 let control: FakeControl;
+const namespaced = createFakeApp({ clock: 'virtual' });
 
 beforeAll(async () => {
   fake = await startFakeServer({ clock: 'virtual' });
@@ -62,12 +65,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
   await control?.close();
+  await namespaced.control.close();
 });
 
-/** Every control route the fake registers: the root routes and each dialect's. */
+/** Every control route the fake registers: the root routes, the namespaces' and each dialect's. */
 function allRegistered(root: Hono = controlRoutes(control)): string[] {
   return [
     ...registered('/_taskport', root),
+    // Its paths are whole (`/_taskport/namespaces`): it is served ahead of any namespace.
+    ...registered('', namespaceRoutes(namespaced.namespaces)),
     ...ALL_DIALECTS.flatMap((name) =>
       registered(`/_taskport/${name}`, control.fake(name).controlRoutes),
     ),
@@ -117,10 +123,10 @@ describe('GET /_taskport/openapi/control.json', () => {
 
   it('would fail for a route registered without a description', () => {
     const root = controlRoutes(control);
-    root.get('/namespaces/:name', (c) => c.json({}));
+    root.get('/undescribed/:name', (c) => c.json({}));
     const operations = documented(doc);
     expect(allRegistered(root).filter((route) => !operations.includes(route))).toEqual([
-      'GET /_taskport/namespaces/{}',
+      'GET /_taskport/undescribed/{}',
     ]);
   });
 
