@@ -20,7 +20,6 @@ require (
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/google/uuid v1.5.0 // indirect
 	github.com/gorilla/mux v1.8.1 // indirect
-	github.com/hashicorp/consul-terraform-sync v0.9.1 // indirect
 	github.com/hashicorp/consul/api v1.34.4 // indirect
 	github.com/hashicorp/consul/sdk v0.18.1 // indirect
 	github.com/hashicorp/cronexpr v1.1.3 // indirect
@@ -76,3 +75,10 @@ require (
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+require (
+	github.com/hashicorp/consul-terraform-sync v0.9.1
+	taskport.test/clients/harness v0.0.0
+)
+
+replace taskport.test/clients/harness => ../harness

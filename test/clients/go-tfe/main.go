@@ -27,12 +27,12 @@ func main() {
 	if err != nil {
 		suite.Fatal("taskport serve", err)
 	}
-	defer fake.Stop()
+	suite.OnExit(fake.Stop)
 	server, err := startRunTaskServer(hmacKey)
 	if err != nil {
 		suite.Fatal("run-task server", err)
 	}
-	defer server.Close()
+	suite.OnExit(server.Close)
 
 	// The world a TFC user already has: an organization, a token, workspaces.
 	var ws struct {

@@ -11,6 +11,17 @@ type Suite struct {
 	Recorder *Recorder
 	passed   int
 	failed   int
+	cleanups []func()
+}
+
+// OnExit registers a cleanup run before Fatal or Finish exits (os.Exit skips defers).
+func (s *Suite) OnExit(fn func()) { s.cleanups = append(s.cleanups, fn) }
+
+func (s *Suite) exit(code int) {
+	for i := len(s.cleanups) - 1; i >= 0; i-- {
+		s.cleanups[i]()
+	}
+	os.Exit(code)
 }
 
 // NewSuite returns a suite whose failures quote rec's last exchange.
@@ -36,15 +47,16 @@ func (s *Suite) Check(call string, fn func() error) bool {
 func (s *Suite) Fatal(what string, err error) {
 	fmt.Printf("FAIL %s: %s: %v\n", s.Name, what, err)
 	fmt.Printf("%s: %d passed, %d failed\n", s.Name, s.passed, s.failed+1)
-	os.Exit(1)
+	s.exit(1)
 }
 
 // Finish prints "<name>: N passed, N failed" and exits 1 if any failed.
 func (s *Suite) Finish() {
 	fmt.Printf("%s: %d passed, %d failed\n", s.Name, s.passed, s.failed)
 	if s.failed > 0 {
-		os.Exit(1)
+		s.exit(1)
 	}
+	s.exit(0)
 }
 
 // Expect returns an error when got differs from want.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -57,6 +58,8 @@ func StartFake(args ...string) (*Fake, error) {
 	all := append([]string{cli, "serve", "--port", "0", "--host", "127.0.0.1"}, args...)
 	cmd := exec.Command("node", all...)
 	cmd.Stderr = os.Stderr
+	// The fake ends with the suite, however the suite ends.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
