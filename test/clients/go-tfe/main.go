@@ -72,6 +72,7 @@ func main() {
 	c.runTasks()
 	c.workspaceRunTasks()
 	c.aRun()
+	c.anOverride()
 	c.cleanUp()
 	suite.Finish()
 }

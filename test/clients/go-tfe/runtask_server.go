@@ -30,6 +30,14 @@ type runTaskServer struct {
 	mismatched []string // requests whose signature did not
 	requests   []tfe.RunTaskRequest
 	callbacks  chan error // one per run-stage request: the callback's error
+	failStage  string     // a stage whose requests are called back "failed"
+}
+
+// failNext makes the callbacks of stage's requests report "failed" ("" for none).
+func (s *runTaskServer) failNext(stage string) {
+	s.mu.Lock()
+	s.failStage = stage
+	s.mu.Unlock()
 }
 
 func startRunTaskServer(hmacKey string) (*runTaskServer, error) {
@@ -78,18 +86,22 @@ func (s *runTaskServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.verified++
 	s.requests = append(s.requests, request)
+	status := tfe.TaskPassed
+	if request.Stage == s.failStage {
+		status = tfe.TaskFailed
+	}
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusOK)
 	// The verification request (stage "test") wants a 200 and no callback.
 	if request.Stage == "test" {
 		return
 	}
-	go func() { s.callbacks <- callBack(request) }()
+	go func() { s.callbacks <- callBack(request, status) }()
 }
 
-// callBack reports "passed" with one outcome, as the scaffolding does: a
+// callBack reports status with one outcome, as the scaffolding does: a
 // client on the callback URL's host, authorized by the request's access token.
-func callBack(request tfe.RunTaskRequest) error {
+func callBack(request tfe.RunTaskRequest, status tfe.TaskResultStatus) error {
 	callback, err := url.Parse(request.TaskResultCallbackURL)
 	if err != nil {
 		return fmt.Errorf("callback URL %q: %w", request.TaskResultCallbackURL, err)
@@ -105,7 +117,7 @@ func callBack(request tfe.RunTaskRequest) error {
 	defer cancel()
 	return client.RunTasksIntegration.Callback(ctx, request.TaskResultCallbackURL, request.AccessToken,
 		tfe.TaskResultCallbackRequestOptions{
-			Status:  tfe.TaskPassed,
+			Status:  status,
 			Message: "checked by " + request.Stage + " for " + request.WorkspaceName,
 			URL:     "https://example.invalid/details",
 			Outcomes: []*tfe.TaskResultOutcome{{
