@@ -1,0 +1,3 @@
+module taskport.test/clients/harness
+
+go 1.24
