@@ -68,23 +68,53 @@ Options:
   --enterprise       serve as CTS Enterprise (accept terraform_version, terraform_cloud_workspace)
 ${CLUSTER_USAGE}  --automations <file>
                      seed an Ona environment's tasks from an automations.yaml file
-  --store <url>      keep the CTS tasks and events in PostgreSQL (postgres://…): they
-                     survive a restart; a reset deletes them
+  --store <url>      keep the fake's state in PostgreSQL (postgres://…): CTS tasks and
+                     events, tfc organizations, run tasks, runs and results, Ona tasks,
+                     executions and environments survive a restart; a reset deletes them
   --environment <id> the id of that Ona environment (created if needed; default: a new one)
   -h, --help         show this help
 `;
 
-/** `--store postgres://…`: the CTS tasks and events in PostgreSQL (loaded only then). */
-async function openStorage(
-  url: string | undefined,
-): Promise<{ store: Store; close(): Promise<void> } | undefined> {
+/** What `--store` opens: a store per world that keeps engine tasks (see src/postgres/README.md). */
+interface FakeStorage {
+  /** CTS's tasks and events, and tfc's records (tfc keeps no engine tasks). */
+  readonly store: Store;
+  /** Ona's tasks, execution records and environments, in a schema of their own. */
+  readonly onaStore: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * The schema of the Ona world's tables. Its engine tasks must not share a
+ * task table with CTS's: CTS's overall status counts every task of its store.
+ */
+const ONA_SCHEMA = 'taskport_ona';
+
+/** `--store postgres://…`: the fake's worlds in PostgreSQL (loaded only then). */
+async function openStorage(url: string | undefined): Promise<FakeStorage | undefined> {
   if (url === undefined) return undefined;
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`--store takes a postgres:// connection string, got ${JSON.stringify(url)}`);
   const { createPostgresStorage } = await import('./postgres/storage.ts');
   const storage = createPostgresStorage({ connectionString: url });
-  await storage.migrate();
-  return { store: storage.store, close: () => storage.close() };
+  const ona = createPostgresStorage({ pool: storage.pool, schema: ONA_SCHEMA });
+  try {
+    await storage.migrate();
+    await ona.migrate();
+  } catch (error) {
+    await ona.close();
+    await storage.close();
+    throw error;
+  }
+  return {
+    store: storage.store,
+    onaStore: ona.store,
+    async close() {
+      // The Ona storage uses the other's pool: closed first, the pool ends with the second.
+      await ona.close();
+      await storage.close();
+    },
+  };
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -143,6 +173,8 @@ async function serve(argv: string[]): Promise<void> {
           ? undefined
           : finalizeGlobalBufferPeriod(bufferPeriodSettingsFromRequest(config.bufferPeriod)),
     },
+    tfc: storage === undefined ? undefined : { store: storage.store },
+    ona: storage === undefined ? undefined : { store: storage.onaStore },
   });
   if (config !== undefined) {
     const failures = await server.control.seed({ cts: { tasks: config.tasks, run: 'now' } });
