@@ -6,11 +6,14 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   bufferPeriodSettingsFromRequest,
   finalizeGlobalBufferPeriod,
 } from './api/cts/buffer-period.ts';
+import { parseGoDuration } from './api/cts/go/duration.ts';
+import type { Coordination } from './engine/coordination.ts';
 import type { Store } from './engine/store.ts';
 import { isLoopbackHost } from './testing/control-guard.ts';
 import { exposedHostWarning } from './testing/control-messages.ts';
@@ -72,6 +75,16 @@ ${CLUSTER_USAGE}  --automations <file>
                      events, tfc organizations, run tasks, runs and results, Ona tasks,
                      executions and environments survive a restart; a reset deletes them
   --environment <id> the id of that Ona environment (created if needed; default: a new one)
+  --cts-ha           with --store: this process is one CTS Enterprise HA instance, and the
+                     processes on that database with the same cluster name are the cluster
+                     (one leader through a lease in the database; followers answer with
+                     CTS's redirect); --cluster-name and --cluster-session-ttl apply, and a
+                     --config's high_availability block gives the defaults
+  --cts-id <id>      this instance's id with --cts-ha (default: the config's, else
+                     cts-<hostname>); distinct per process
+  --cts-address <addr>
+                     its high_availability.instance.address, named in redirects (default:
+                     the config's, else --host)
   -h, --help         show this help
 `;
 
@@ -81,6 +94,8 @@ interface FakeStorage {
   readonly store: Store;
   /** Ona's tasks, execution records and environments, in a schema of their own. */
   readonly onaStore: Store;
+  /** Leases on the database clock: the CTS HA lock (`--cts-ha`). */
+  readonly coordination: Coordination;
   close(): Promise<void>;
 }
 
@@ -109,6 +124,7 @@ async function openStorage(url: string | undefined): Promise<FakeStorage | undef
   return {
     store: storage.store,
     onaStore: ona.store,
+    coordination: storage.coordination,
     async close() {
       // The Ona storage uses the other's pool: closed first, the pool ends with the second.
       await ona.close();
@@ -135,6 +151,9 @@ async function serve(argv: string[]): Promise<void> {
       automations: { type: 'string' },
       environment: { type: 'string' },
       store: { type: 'string' },
+      'cts-ha': { type: 'boolean', default: false },
+      'cts-id': { type: 'string' },
+      'cts-address': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -154,10 +173,19 @@ async function serve(argv: string[]): Promise<void> {
           await readFile(values.config, 'utf8'),
           values.config,
         );
-  // A config with a high_availability block serves a cluster (see CLUSTER_USAGE).
-  const cluster = clusterOptionsFromCli(values, port, config);
+  const processHa = values['cts-ha'];
+  if (processHa && values.store === undefined) throw new Error('--cts-ha needs --store');
+  if (!processHa && (values['cts-id'] !== undefined || values['cts-address'] !== undefined))
+    throw new Error('--cts-id and --cts-address need --cts-ha');
+  if (processHa && values['cluster-members'] !== undefined)
+    throw new Error('--cts-ha and --cluster-members exclude each other');
+  // A config with a high_availability block serves a cluster (see CLUSTER_USAGE),
+  // unless this process is one member of a cluster of processes.
+  const cluster = processHa ? undefined : clusterOptionsFromCli(values, port, config);
   const allowedHosts = values['allowed-host'] ?? [];
   const storage = await openStorage(values.store);
+  const ha = config?.highAvailability;
+  const sessionTtl = values['cluster-session-ttl'] ?? ha?.storage?.sessionTtl;
   const server = await startFakeServer({
     port,
     host: values.host,
@@ -165,9 +193,21 @@ async function serve(argv: string[]): Promise<void> {
     controlToken: values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined),
     clock: values['virtual-clock'] ? 'virtual' : 'real',
     cts: {
-      enterprise: values.enterprise,
+      enterprise: values.enterprise || processHa,
       cluster,
       store: storage?.store,
+      processHa:
+        processHa && storage !== undefined
+          ? {
+              clusterName: values['cluster-name'] ?? ha?.clusterName ?? 'cts-cluster',
+              id: values['cts-id'] ?? config?.id ?? `cts-${hostname()}`,
+              address: values['cts-address'] ?? ha?.instanceAddress ?? values.host,
+              serviceName: config?.serviceName,
+              sessionTtlMs: sessionTtl === undefined ? undefined : parseGoDuration(sessionTtl),
+              coordination: storage.coordination,
+              store: storage.store,
+            }
+          : undefined,
       globalBufferPeriod:
         config?.bufferPeriod === undefined
           ? undefined
@@ -194,6 +234,14 @@ async function serve(argv: string[]): Promise<void> {
     await server.control.ona.seedAutomations(environment.id, yamlText);
     process.stdout.write(
       `taskport: seeded Ona environment ${environment.id} from ${values.automations}\n`,
+    );
+  }
+  const member = server.control.fake('cts').ha;
+  if (member !== undefined) {
+    await member.start(server.port);
+    const { clusterName } = member.election.cluster();
+    process.stdout.write(
+      `taskport: CTS cluster ${clusterName} member ${values['cts-id'] ?? config?.id ?? `cts-${hostname()}`}${member.election.isLeader() ? ' (leader)' : ' (follower)'}\n`,
     );
   }
   process.stdout.write(`taskport fake server listening on ${server.url}\n`);

@@ -9,11 +9,13 @@ import type { TaskRequestTask } from '../../api/cts/types.ts';
 import type { FakeDialect, SeedFailure } from '../fake-dialect.ts';
 import { isUnder } from '../mount.ts';
 import { CtsCluster } from './cluster/cluster.ts';
+import { createProcessHaMember } from './cluster/process-member.ts';
 import {
   type CtsFake,
   type CtsFakeOptions,
   createCtsClusterFake,
   createCtsFake,
+  createCtsProcessHaFake,
 } from './cts-fake.ts';
 
 /** What `seed({ cts })` creates. */
@@ -34,7 +36,12 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
   // outside /v1 get its headers, and OPTIONS its 200, as /v1 paths do.
   answersUnclaimed: true,
   create({ clock, journal }, options) {
-    const { cluster, globalBufferPeriod } = options;
+    const { cluster, globalBufferPeriod, processHa } = options;
+    if (processHa !== undefined) {
+      return createCtsProcessHaFake(
+        createProcessHaMember(clock, processHa, globalBufferPeriod, journal),
+      );
+    }
     if (cluster === undefined) return createCtsFake(clock, options);
     return createCtsClusterFake(new CtsCluster({ clock, cluster, globalBufferPeriod, journal }));
   },
