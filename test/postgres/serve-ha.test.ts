@@ -115,3 +115,32 @@ it('hands the lock over at once when the leader stops gracefully', async () => {
   const cluster = await get(second.url, '/v1/status/cluster');
   expect(cluster.json.members.map((entry: { id: string }) => entry.id)).toEqual(['cts-b']);
 }, 90_000);
+
+it('makes a leader stalled past its lease (SIGSTOP) follow the one that took over', async () => {
+  const first = await startServe(member('cts-x', 'stall'));
+  const second = await startServe(member('cts-y', 'stall'));
+  first.child.kill('SIGSTOP');
+  try {
+    const stoppedAt = Date.now();
+    let status = (await get(second.url, '/v1/tasks')).status;
+    while (status !== 200 && Date.now() - stoppedAt < 4 * TTL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await get(second.url, '/v1/tasks')).status;
+    }
+    expect(status).toBe(200);
+  } finally {
+    first.child.kill('SIGCONT');
+  }
+  // Its next renewal fails: it ends its term and names the new leader.
+  const secondPort = new URL(second.url).port;
+  const expected = redirectToLeaderMessage('cts-y', `127.0.0.1:${secondPort}`);
+  const wokeAt = Date.now();
+  let answer = await get(first.url, '/v1/tasks');
+  while (answer.json?.error?.message !== expected && Date.now() - wokeAt < 2 * TTL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answer = await get(first.url, '/v1/tasks');
+  }
+  expect(answer.status).toBe(400);
+  expect(answer.json).toEqual({ error: { message: expected } });
+  expect((await get(second.url, '/v1/tasks')).status).toBe(200);
+}, 90_000);
