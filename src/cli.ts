@@ -216,7 +216,16 @@ async function serve(argv: string[]): Promise<void> {
     tfc: storage === undefined ? undefined : { store: storage.store },
     ona: storage === undefined ? undefined : { store: storage.onaStore },
   });
-  if (config !== undefined) {
+  const member = server.control.fake('cts').ha;
+  if (member !== undefined) {
+    await member.start(server.port);
+    const { clusterName } = member.election.cluster();
+    process.stdout.write(
+      `taskport: CTS cluster ${clusterName} member ${values['cts-id'] ?? config?.id ?? `cts-${hostname()}`}${member.election.isLeader() ? ' (leader)' : ' (follower)'}\n`,
+    );
+  }
+  // A follower leaves the config's tasks to the leader (stored state wins, research/cts-ha.md §4.4).
+  if (config !== undefined && (member === undefined || member.election.isLeader())) {
     const failures = await server.control.seed({ cts: { tasks: config.tasks, run: 'now' } });
     for (const failure of failures) {
       process.stderr.write(
@@ -234,14 +243,6 @@ async function serve(argv: string[]): Promise<void> {
     await server.control.ona.seedAutomations(environment.id, yamlText);
     process.stdout.write(
       `taskport: seeded Ona environment ${environment.id} from ${values.automations}\n`,
-    );
-  }
-  const member = server.control.fake('cts').ha;
-  if (member !== undefined) {
-    await member.start(server.port);
-    const { clusterName } = member.election.cluster();
-    process.stdout.write(
-      `taskport: CTS cluster ${clusterName} member ${values['cts-id'] ?? config?.id ?? `cts-${hostname()}`}${member.election.isLeader() ? ' (leader)' : ' (follower)'}\n`,
     );
   }
   process.stdout.write(`taskport fake server listening on ${server.url}\n`);
