@@ -6,11 +6,14 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   bufferPeriodSettingsFromRequest,
   finalizeGlobalBufferPeriod,
 } from './api/cts/buffer-period.ts';
+import { parseGoDuration } from './api/cts/go/duration.ts';
+import type { Coordination } from './engine/coordination.ts';
 import type { Store } from './engine/store.ts';
 import { isLoopbackHost } from './testing/control-guard.ts';
 import { exposedHostWarning } from './testing/control-messages.ts';
@@ -70,30 +73,73 @@ Options:
   --enterprise       serve as CTS Enterprise (accept terraform_version, terraform_cloud_workspace)
 ${CLUSTER_USAGE}  --automations <file>
                      seed an Ona environment's tasks from an automations.yaml file
-  --store <url>      keep the CTS tasks and events in PostgreSQL (postgres://…): they
-                     survive a restart; a reset deletes them (the default namespace only:
-                     the others live in memory)
+  --store <url>      keep the fake's state in PostgreSQL (postgres://…): CTS tasks and
+                     events, tfc organizations, run tasks, runs and results, Ona tasks,
+                     executions and environments survive a restart; a reset deletes them
+                     (the default namespace only: the others live in memory)
+  --environment <id> the id of that Ona environment (created if needed; default: a new one)
+  --cts-ha           with --store: this process is one CTS Enterprise HA instance, and the
+                     processes on that database with the same cluster name are the cluster
+                     (one leader through a lease in the database; followers answer with
+                     CTS's redirect); --cluster-name and --cluster-session-ttl apply, and a
+                     --config's high_availability block gives the defaults
+  --cts-id <id>      this instance's id with --cts-ha (default: the config's, else
+                     cts-<hostname>); distinct per process
+  --cts-address <addr>
+                     its high_availability.instance.address, named in redirects (default:
+                     the config's, else --host)
   --max-namespaces <n>
                      namespaces served besides the default, each picked by the header
                      x-taskport-namespace or the path prefix /ns/<name>/ (default 64)
-  --environment <id> the id of that Ona environment (created if needed; default: a new one)
   --tfc-token <token>
                      a bearer token the tfc API accepts for every organization, kept across
                      resets (repeatable)
   -h, --help         show this help
 `;
 
-/** `--store postgres://…`: the CTS tasks and events in PostgreSQL (loaded only then). */
-async function openStorage(
-  url: string | undefined,
-): Promise<{ store: Store; close(): Promise<void> } | undefined> {
+/** What `--store` opens: a store per world that keeps engine tasks (see src/postgres/README.md). */
+interface FakeStorage {
+  /** CTS's tasks and events, and tfc's records (tfc keeps no engine tasks). */
+  readonly store: Store;
+  /** Ona's tasks, execution records and environments, in a schema of their own. */
+  readonly onaStore: Store;
+  /** Leases on the database clock: the CTS HA lock (`--cts-ha`). */
+  readonly coordination: Coordination;
+  close(): Promise<void>;
+}
+
+/**
+ * The schema of the Ona world's tables. Its engine tasks must not share a
+ * task table with CTS's: CTS's overall status counts every task of its store.
+ */
+const ONA_SCHEMA = 'taskport_ona';
+
+/** `--store postgres://…`: the fake's worlds in PostgreSQL (loaded only then). */
+async function openStorage(url: string | undefined): Promise<FakeStorage | undefined> {
   if (url === undefined) return undefined;
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`--store takes a postgres:// connection string, got ${JSON.stringify(url)}`);
   const { createPostgresStorage } = await import('./postgres/storage.ts');
   const storage = createPostgresStorage({ connectionString: url });
-  await storage.migrate();
-  return { store: storage.store, close: () => storage.close() };
+  const ona = createPostgresStorage({ pool: storage.pool, schema: ONA_SCHEMA });
+  try {
+    await storage.migrate();
+    await ona.migrate();
+  } catch (error) {
+    await ona.close();
+    await storage.close();
+    throw error;
+  }
+  return {
+    store: storage.store,
+    onaStore: ona.store,
+    coordination: storage.coordination,
+    async close() {
+      // The Ona storage uses the other's pool: closed first, the pool ends with the second.
+      await ona.close();
+      await storage.close();
+    },
+  };
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -116,6 +162,9 @@ async function serve(argv: string[]): Promise<void> {
       store: { type: 'string' },
       'tfc-token': { type: 'string', multiple: true },
       'max-namespaces': { type: 'string' },
+      'cts-ha': { type: 'boolean', default: false },
+      'cts-id': { type: 'string' },
+      'cts-address': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -141,30 +190,64 @@ async function serve(argv: string[]): Promise<void> {
           await readFile(values.config, 'utf8'),
           values.config,
         );
-  // A config with a high_availability block serves a cluster (see CLUSTER_USAGE).
-  const cluster = clusterOptionsFromCli(values, port, config);
+  const processHa = values['cts-ha'];
+  if (processHa && values.store === undefined) throw new Error('--cts-ha needs --store');
+  if (!processHa && (values['cts-id'] !== undefined || values['cts-address'] !== undefined))
+    throw new Error('--cts-id and --cts-address need --cts-ha');
+  if (processHa && values['cluster-members'] !== undefined)
+    throw new Error('--cts-ha and --cluster-members exclude each other');
+  // A config with a high_availability block serves a cluster (see CLUSTER_USAGE),
+  // unless this process is one member of a cluster of processes.
+  const cluster = processHa ? undefined : clusterOptionsFromCli(values, port, config);
   const allowedHosts = values['allowed-host'] ?? [];
   const storage = await openStorage(values.store);
   const controlToken = values['control-token'] ?? (process.env.TASKPORT_CONTROL_TOKEN || undefined);
+  const ha = config?.highAvailability;
+  const sessionTtl = values['cluster-session-ttl'] ?? ha?.storage?.sessionTtl;
   const server = await startFakeServer({
     port,
     host: values.host,
     allowedHosts: allowedHosts.includes('*') ? true : allowedHosts,
     controlToken,
     clock: values['virtual-clock'] ? 'virtual' : 'real',
-    tfc: { tokens: (values['tfc-token'] ?? []).map((token) => ({ token })) },
+    tfc: {
+      tokens: (values['tfc-token'] ?? []).map((token) => ({ token })),
+      ...(storage === undefined ? {} : { store: storage.store }),
+    },
     maxNamespaces,
     cts: {
-      enterprise: values.enterprise,
+      enterprise: values.enterprise || processHa,
       cluster,
       store: storage?.store,
+      processHa:
+        processHa && storage !== undefined
+          ? {
+              clusterName: values['cluster-name'] ?? ha?.clusterName ?? 'cts-cluster',
+              id: values['cts-id'] ?? config?.id ?? `cts-${hostname()}`,
+              address: values['cts-address'] ?? ha?.instanceAddress ?? values.host,
+              serviceName: config?.serviceName,
+              sessionTtlMs: sessionTtl === undefined ? undefined : parseGoDuration(sessionTtl),
+              coordination: storage.coordination,
+              store: storage.store,
+            }
+          : undefined,
       globalBufferPeriod:
         config?.bufferPeriod === undefined
           ? undefined
           : finalizeGlobalBufferPeriod(bufferPeriodSettingsFromRequest(config.bufferPeriod)),
     },
+    ona: storage === undefined ? undefined : { store: storage.onaStore },
   });
-  if (config !== undefined) {
+  const member = server.control.fake('cts').ha;
+  if (member !== undefined) {
+    await member.start(server.port);
+    const { clusterName } = member.election.cluster();
+    process.stdout.write(
+      `taskport: CTS cluster ${clusterName} member ${values['cts-id'] ?? config?.id ?? `cts-${hostname()}`}${member.election.isLeader() ? ' (leader)' : ' (follower)'}\n`,
+    );
+  }
+  // A follower leaves the config's tasks to the leader (stored state wins, research/cts-ha.md §4.4).
+  if (config !== undefined && (member === undefined || member.election.isLeader())) {
     const failures = await server.control.seed({ cts: { tasks: config.tasks, run: 'now' } });
     for (const failure of failures) {
       process.stderr.write(

@@ -132,8 +132,11 @@ function namespaceControlOptions(
     kind === 'virtual'
       ? new VirtualClock({ startMs: namespaceOptions.startMs ?? Date.now() })
       : createRealClock();
-  const { cluster: _cluster, store: _store, ...cts } = options.cts ?? {};
-  const { executor: _executor, ...ona } = options.ona ?? {};
+  // A cluster (its ports, or its place in a cluster of processes) and the
+  // durable stores belong to the default namespace only.
+  const { cluster: _cluster, processHa: _processHa, store: _store, ...cts } = options.cts ?? {};
+  const { store: _tfcStore, ...tfc } = options.tfc ?? {};
+  const { executor: _executor, store: _onaStore, ...ona } = options.ona ?? {};
   return {
     ...options,
     clock,
@@ -144,6 +147,7 @@ function namespaceControlOptions(
     ),
     pathPrefix: `${NAMESPACE_PATH_PREFIX}${name}`,
     cts: { ...cts, enterprise: namespaceOptions.cts?.enterprise ?? cts.enterprise },
+    tfc,
     ona,
   };
 }
@@ -178,7 +182,9 @@ export function createFakeApp(options: FakeAppOptions = {}): FakeApp {
     fetch: createWorldFetch({ control: namespaceControl, guard: controlGuard, sharedControl }),
     options: namespaceOptions,
     createdAtMs: Date.now(),
-    durable: name === DEFAULT_NAMESPACE && options.cts?.store !== undefined,
+    durable:
+      name === DEFAULT_NAMESPACE &&
+      (options.cts?.store ?? options.tfc?.store ?? options.ona?.store) !== undefined,
   });
   const namespaces = new NamespaceRegistry({
     defaultNamespace: namespaceOf(DEFAULT_NAMESPACE, control, {}),

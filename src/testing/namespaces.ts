@@ -70,7 +70,7 @@ export interface Namespace {
   readonly options: NamespaceOptions;
   /** Wall-clock time of its creation, epoch ms. */
   readonly createdAtMs: number;
-  /** Whether its CTS tasks survive a restart (`--store`; only the default's can). */
+  /** Whether its state survives a restart (`--store`; only the default's can). */
   readonly durable: boolean;
 }
 

@@ -13,7 +13,7 @@ import type { OnaRunSpec } from './ona-engine.ts';
 import { type PageQuery, pageOf, pageRequestOf } from './pagination.ts';
 import { buildPlan } from './plan.ts';
 import { formatTimestamp } from './proto-json.ts';
-import { type ExecutionRecord, onaRecords } from './state.ts';
+import { type ExecutionRecord, onaRecords, storeExecution } from './state.ts';
 import { findDependency, getOnaTask } from './tasks.ts';
 import type {
   ExecutionStepStatus,
@@ -156,6 +156,7 @@ export async function startTask(
     run: undefined,
   };
   state.executions.set(record.id, record);
+  storeExecution(state, record);
   const answer = executionView(context, record);
   const runSpec: OnaRunSpec = { kind: 'ona.run', plan: plan.definition };
   const runTask: Task<OnaRunSpec> = {
@@ -175,6 +176,7 @@ export async function startTask(
     trigger: { kind: 'manual', data: { startedBy }, firedAtMs: nowMs, changeCount: 0 },
   });
   record.run = run;
+  storeExecution(state, record);
   // A stop that came while the run was being started: the engine did not know it yet.
   if (record.stopRequested) engine.stopExecution(run.id);
   // The record keeps the live execution; the engine need not keep it too.
@@ -247,5 +249,6 @@ export function stopTaskExecution(context: OnaContext, id: string): void {
     throw new OnaError('failed_precondition', executionFinishedMessage(id));
   }
   record.stopRequested = true;
+  storeExecution(context.state, record);
   if (!finished && record.run !== undefined) context.engine.stopExecution(record.run.id);
 }

@@ -92,3 +92,8 @@ export function dependencyCycleMessage(taskId: string): string {
 export function executionFinishedMessage(id: string): string {
   return `task execution ${id} has already finished`;
 }
+
+/** taskport's own: a durable fake restarted while the execution ran (state.ts). */
+export function executionRestartedMessage(): string {
+  return 'the taskport fake restarted while this execution ran; its steps did not finish';
+}

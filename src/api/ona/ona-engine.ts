@@ -8,9 +8,11 @@
 import type { Clock } from '../../engine/clock.ts';
 import { createEngine, type Engine } from '../../engine/engine.ts';
 import type { Executor, StepContext } from '../../engine/executor.ts';
+import { MemoryStore } from '../../engine/memory-store.ts';
 import type { EngineOptions } from '../../engine/options.ts';
-import type { PlanDefinition } from '../../engine/types.ts';
+import type { Execution, PlanDefinition } from '../../engine/types.ts';
 import type { RunsOnaPlans } from './port.ts';
+import { createOnaState, ONA_STATE, type OnaState, storeExecution } from './state.ts';
 import { boundedStepOutput } from './step-output.ts';
 import type { TaskSpec } from './types.ts';
 
@@ -124,10 +126,23 @@ export function isOnaEngine(engine: Engine): engine is OnaEngine {
  * const app = new Hono().route('/api', onaApi({ engine }));
  */
 export function createOnaEngine(options: OnaEngineOptions = {}): OnaEngine {
-  const { executor = NOOP_ONA_EXECUTOR, ...rest } = options;
-  const engine = createEngine({ ...rest, executor: onaEngineExecutor(executor) });
+  const { executor = NOOP_ONA_EXECUTOR, store = new MemoryStore(), ...rest } = options;
+  const engine = createEngine({ ...rest, store, executor: onaEngineExecutor(executor) });
   // Set on the instance, read-only: the executor it was built with is not
   // part of the engine's contract any more, so the engine carries the claim.
   Object.defineProperty(engine, 'runsOnaPlans', { value: true });
+  // The Ona records live in the same store as the engine's tasks.
+  const state = createOnaState(store);
+  Object.defineProperty(engine, ONA_STATE, { value: state });
+  const changed = (execution: Execution): void => storeRun(state, execution);
+  engine.events.on('execution:started', changed);
+  engine.events.on('execution:step', changed);
+  engine.events.on('execution:finished', changed);
   return engine as OnaEngine;
+}
+
+/** An execution's run changed: its record (the run's task id is the execution's id) is stored again. */
+function storeRun(state: OnaState, execution: Execution): void {
+  const record = state.executions.get(execution.taskId);
+  if (record !== undefined && record.run === execution) storeExecution(state, record);
 }

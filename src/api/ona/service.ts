@@ -33,7 +33,7 @@ import {
 } from './proto-json.ts';
 import { jsonEncoders } from './proto-json-text.ts';
 import * as schema from './schema.ts';
-import { onaStateOf, serializeWrite } from './state.ts';
+import { clearOnaExecutions, loadOnaState, onaStateOf, serializeWrite } from './state.ts';
 import {
   type CreateTaskInput,
   createTask,
@@ -187,8 +187,19 @@ export class OnaService {
   /** Runs `method`; returns the response message and its value (`undefined`: `{}`). */
   async #run(method: OnaMethod, body: unknown, call: OnaCallOptions): Promise<Answer> {
     const request = decodeRequest(method, body);
+    await this.ready();
     const work = (): Promise<Answer> => this.#dispatch(method, request, call);
-    return WRITES.has(method) ? serializeWrite(this.#context.state, work) : work();
+    const answered = await (WRITES.has(method)
+      ? serializeWrite(this.#context.state, work)
+      : work());
+    // What the client is told is in the store first (a durable store: survives a restart).
+    await this.#context.state.writer.settled();
+    return answered;
+  }
+
+  /** Resolves once the stored execution records are loaded (the first call loads them). */
+  ready(): Promise<void> {
+    return loadOnaState(this.#context.state, this.#context.engine);
   }
 
   async #dispatch(method: OnaMethod, request: ProtoObject, call: OnaCallOptions): Promise<Answer> {
@@ -249,13 +260,15 @@ export class OnaService {
     subject: OnaSubject = DEFAULT_ONA_SUBJECT,
   ): Promise<{ executions: OnaTaskExecution[]; failures: { taskId: string; error: OnaError }[] }> {
     // One write as a whole: its starts do not interleave with other writes.
-    return serializeWrite(this.#context.state, () =>
-      startTriggered(this.#context, environmentId, trigger, subject),
+    return this.ready().then(() =>
+      serializeWrite(this.#context.state, () =>
+        startTriggered(this.#context, environmentId, trigger, subject),
+      ),
     );
   }
 
-  /** Forgets every execution record (the fake's reset; tasks live in the engine). */
-  forgetExecutions(): void {
-    this.#context.state.executions.clear();
+  /** Forgets every execution record, here and in the store (the fake's reset; tasks live in the engine). */
+  forgetExecutions(): Promise<void> {
+    return clearOnaExecutions(this.#context.state);
   }
 }

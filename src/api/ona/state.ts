@@ -1,13 +1,23 @@
 /**
- * Where the Ona dialect keeps what the engine does not: the creation
+ * Where the Ona dialect keeps what is not an engine task: the creation
  * sequence (the list order and what page tokens point at) and the execution
- * records. Kept per engine, so several apps on one engine (mounted at `''`
- * and at `/api`) share one world.
+ * records. The records live in the engine's own store, as the collection
+ * `ona.executions` (scoped by environment), so with a durable store they
+ * survive the process; the Map here is this process's index of them, the one
+ * every read uses, written through to the store on each change. The state
+ * belongs to the engine (createOnaEngine attaches it), so several apps on one
+ * engine (mounted at `''` and at `/api`) share one world.
  */
 
 import type { Engine } from '../../engine/engine.ts';
+import type { RecordStore } from '../../engine/store.ts';
 import type { Execution, Task } from '../../engine/types.ts';
+import { RecordWriter } from '../shared/record-writer.ts';
+import { executionRestartedMessage } from './messages.ts';
 import type { ExecutionGroup, OnaSubject, OnaTask } from './types.ts';
+
+/** @internal The record collection of executions. */
+export const EXECUTIONS_COLLECTION = 'ona.executions';
 
 /** @internal The engine task spec of an Ona task. */
 export interface OnaTaskRecord {
@@ -40,18 +50,99 @@ export interface OnaState {
   readonly executions: Map<string, ExecutionRecord>;
   /** Settles once every write queued so far is done (see {@link serializeWrite}). */
   writes: Promise<void>;
+  /** The engine's store, where the execution records live. */
+  readonly store: RecordStore;
+  /** Writes changed execution records to {@link store}, in order. */
+  readonly writer: RecordWriter;
+  /** Set by the first {@link loadOnaState}. */
+  loaded: Promise<void> | undefined;
 }
 
-const states = new WeakMap<Engine, OnaState>();
+/** @internal The property of an Ona engine that holds its state. */
+export const ONA_STATE: unique symbol = Symbol('taskport.onaState');
 
-/** @internal The Ona state of `engine`, created on first use. */
+/** @internal What createOnaEngine attaches to its engine. */
+export interface HasOnaState {
+  readonly [ONA_STATE]: OnaState;
+}
+
+/** @internal A new state over `store` (createOnaEngine). */
+export function createOnaState(store: RecordStore): OnaState {
+  return {
+    nextSeq: 1,
+    executions: new Map(),
+    writes: Promise.resolve(),
+    store,
+    writer: new RecordWriter(store),
+    loaded: undefined,
+  };
+}
+
+/** @internal The Ona state of an engine from createOnaEngine; throws for another engine. */
 export function onaStateOf(engine: Engine): OnaState {
-  let state = states.get(engine);
+  const state = (engine as Partial<HasOnaState>)[ONA_STATE];
   if (state === undefined) {
-    state = { nextSeq: 1, executions: new Map(), writes: Promise.resolve() };
-    states.set(engine, state);
+    throw new TypeError('Expected an engine created by createOnaEngine(), got another engine');
   }
   return state;
+}
+
+/** @internal Writes the record's current content (the run as it is now) to the store. */
+export function storeExecution(state: OnaState, record: ExecutionRecord): void {
+  state.writer.put(EXECUTIONS_COLLECTION, record.id, record, record.environmentId);
+}
+
+/**
+ * @internal Reads the stored execution records into the index, once, and
+ * sets the creation sequence past every stored task and execution. A run
+ * that was not finished when its process ended cannot go on (its steps ran
+ * in that process): it is recorded as failed.
+ */
+export function loadOnaState(
+  state: OnaState,
+  engine: Pick<Engine, 'listTasks' | 'clock'>,
+): Promise<void> {
+  state.loaded ??= (async () => {
+    const [stored, tasks] = await Promise.all([
+      state.store.listRecords<ExecutionRecord>(EXECUTIONS_COLLECTION),
+      onaRecords(engine),
+    ]);
+    let last = 0;
+    for (const task of tasks) last = Math.max(last, task.seq);
+    for (const record of stored) {
+      if (state.executions.has(record.id)) continue;
+      last = Math.max(last, record.seq);
+      const run = record.run;
+      if (run !== undefined && run.finishedAtMs === undefined) {
+        const nowMs = engine.clock.now();
+        const message = executionRestartedMessage();
+        record.run = {
+          ...run,
+          // A step that was running failed with its execution; those not started stay so.
+          steps: run.steps.map((step) =>
+            step.phase === 'running'
+              ? { ...step, phase: 'failed', finishedAtMs: nowMs, failureMessage: message }
+              : step,
+          ),
+          phase: 'failed',
+          finishedAtMs: nowMs,
+          failureMessage: message,
+          statusVersion: run.statusVersion + 1,
+        };
+        storeExecution(state, record);
+      }
+      state.executions.set(record.id, record);
+    }
+    state.nextSeq = Math.max(state.nextSeq, last + 1);
+  })();
+  return state.loaded;
+}
+
+/** @internal Forgets every execution record, here and in the store (a reset). */
+export async function clearOnaExecutions(state: OnaState): Promise<void> {
+  state.executions.clear();
+  await state.writer.settled().catch(() => undefined);
+  await state.store.clearRecords(EXECUTIONS_COLLECTION);
 }
 
 /** @internal The Ona record of an engine task, unless it is not one or is being deleted. */

@@ -90,6 +90,16 @@ export function tfcApi(options: TfcApiOptions): Hono<TfcEnv> {
 
   app.get('/.well-known/terraform.json', (c) => serviceDiscovery(c));
 
+  // A durable state answers once its records are loaded, and only after what
+  // the request changed is stored: what a client was told survives a restart.
+  if (state.durable) {
+    app.use('/api/v2/*', async (_c, next) => {
+      await state.load();
+      await next();
+      await state.persisted();
+    });
+  }
+
   app.use('/api/v2/*', async (c, next) => {
     state.learnBaseUrl(c.req.url);
     if (state.rateLimitedRequests > 0) {

@@ -176,6 +176,7 @@ export async function taskResultCallback(context: TfcContext, c: Context): Promi
   result.updatedAtMs = now;
   // Each accepted callback keeps the token alive for another idle period (research §4.5).
   result.tokenExpiresAtMs = now + context.state.settings.callbackIdleTimeoutMs;
+  context.state.touch('results', result);
   const document = { data: taskResultResource(result) };
   context.state.events.emit('task-result:updated', result);
   return jsonApi(200, document);

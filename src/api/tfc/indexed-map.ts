@@ -103,9 +103,16 @@ export class MapGroups<K, V, G> {
   }
 }
 
-/** A Map with groupings kept in step on every write; see {@link MapGroups}. */
+/** Told of every write to an {@link IndexedMap}: a set value, or `undefined` for a delete. */
+export type MapObserver<K, V> = (key: K, value: V | undefined) => void;
+
+/**
+ * A Map with groupings kept in step on every write; see {@link MapGroups}.
+ * An observer (the state's record writer) sees the same writes.
+ */
 export class IndexedMap<K, V> extends Map<K, V> {
   readonly #groupings: MapGroups<K, V, unknown>[] = [];
+  #observer: MapObserver<K, V> | undefined;
 
   // biome-ignore lint/complexity/noUselessConstructor: it takes no entries on purpose, as Map's constructor would call the overridden `set` before the private fields exist
   constructor() {
@@ -119,11 +126,17 @@ export class IndexedMap<K, V> extends Map<K, V> {
     return groups;
   }
 
+  /** Reports every later set, delete and clear to `observer` (one observer; `undefined` stops). */
+  observe(observer: MapObserver<K, V> | undefined): void {
+    this.#observer = observer;
+  }
+
   override set(key: K, value: V): this {
     const replaced = super.has(key);
     const previous = replaced ? super.get(key) : undefined;
     super.set(key, value);
     for (const groups of this.#groupings) groups.set(key, value, previous, replaced);
+    this.#observer?.(key, value);
     return this;
   }
 
@@ -132,10 +145,13 @@ export class IndexedMap<K, V> extends Map<K, V> {
     const value = super.get(key) as V;
     super.delete(key);
     for (const groups of this.#groupings) groups.delete(key, value);
+    this.#observer?.(key, undefined);
     return true;
   }
 
   override clear(): void {
+    if (this.#observer !== undefined)
+      for (const key of super.keys()) this.#observer(key, undefined);
     super.clear();
     for (const groups of this.#groupings) groups.clear();
   }

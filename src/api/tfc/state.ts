@@ -6,9 +6,20 @@
  */
 
 import { EventEmitter } from 'eventemitter3';
+import type { RecordStore } from '../../engine/store.ts';
+import { RecordWriter } from '../shared/record-writer.ts';
 import { newId } from './ids.ts';
 import { IndexedMap } from './indexed-map.ts';
 import { DEFAULT_TFC_SETTINGS, mergeTfcSettings, type TfcSettings } from './settings.ts';
+import {
+  clearStoredRecords,
+  encodeStored,
+  loadStoredRecords,
+  observeStoredRecords,
+  type StoredKind,
+  type StoredKinds,
+  storedKeyOf,
+} from './state-records.ts';
 import type {
   AgentPoolRecord,
   OrganizationRecord,
@@ -75,6 +86,14 @@ export interface TfcStateOptions {
    * @default ''
    */
   readonly basePath?: string;
+  /**
+   * Where the records live between processes (`taskport serve --store`):
+   * organizations, workspaces, agent pools, tokens, run tasks, associations,
+   * runs, stages and results, as collections `tfc.<kind>`. The Maps stay the
+   * index every request reads; call {@link TfcState.load} before serving.
+   * @default none: the Maps are the only copy
+   */
+  readonly records?: RecordStore;
 }
 
 /** Organization names are TFC's slug rule: letters, digits, `-`, `_`. */
@@ -83,20 +102,21 @@ const ORGANIZATION_NAME = /^[A-Za-z0-9_-]+$/;
 /** The in-memory world of the `tfc` dialect. */
 export class TfcState {
   readonly events = new EventEmitter<TfcStateEventMap>();
-  readonly organizations = new Map<string, OrganizationRecord>();
-  readonly workspaces = new Map<string, WorkspaceRecord>();
-  readonly agentPools = new Map<string, AgentPoolRecord>();
-  readonly tokens = new Map<string, TokenRecord>();
+  // IndexedMaps, so that a record store sees every set and delete (see observeStoredRecords).
+  readonly organizations: Map<string, OrganizationRecord> = new IndexedMap();
+  readonly workspaces: Map<string, WorkspaceRecord> = new IndexedMap();
+  readonly agentPools: Map<string, AgentPoolRecord> = new IndexedMap();
+  readonly tokens: Map<string, TokenRecord> = new IndexedMap();
   // Indexed Maps: lists read one organization's tasks or one task's (one
   // workspace's) associations instead of filtering every record per request.
   readonly #tasks = new IndexedMap<string, RunTaskRecord>();
   readonly #workspaceTasks = new IndexedMap<string, WorkspaceTaskRecord>();
   readonly tasks: Map<string, RunTaskRecord> = this.#tasks;
   readonly workspaceTasks: Map<string, WorkspaceTaskRecord> = this.#workspaceTasks;
-  readonly runs = new Map<string, RunRecord>();
-  readonly stages = new Map<string, TaskStageRecord>();
-  readonly results = new Map<string, TaskResultRecord>();
-  /** Results by the opaque part of their callback URL. */
+  readonly runs: Map<string, RunRecord> = new IndexedMap();
+  readonly stages: Map<string, TaskStageRecord> = new IndexedMap();
+  readonly results: Map<string, TaskResultRecord> = new IndexedMap();
+  /** Results by the opaque part of their callback URL (an index over `results`: not stored). */
   readonly resultsByCallback = new Map<string, TaskResultRecord>();
   /** Outcomes callbacks sent, by their `task-result-outcomes` ID. */
   readonly outcomes = new Map<string, OutcomeRecord>();
@@ -111,6 +131,9 @@ export class TfcState {
   readonly #tasksByOrganization = this.#tasks.groupBy((task) => task.organization);
   readonly #associationsByTask = this.#workspaceTasks.groupBy((item) => item.taskId);
   readonly #associationsByWorkspace = this.#workspaceTasks.groupBy((item) => item.workspaceId);
+  readonly #records: RecordStore | undefined;
+  readonly #writer: RecordWriter | undefined;
+  #loading: Promise<void> | undefined;
 
   constructor(options: TfcStateOptions) {
     this.now = options.now;
@@ -118,6 +141,67 @@ export class TfcState {
     this.#basePath = trimSlash(options.basePath ?? '');
     this.#baseUrl =
       options.baseUrl === undefined ? undefined : `${trimSlash(options.baseUrl)}${this.#basePath}`;
+    this.#records = options.records;
+    this.#writer = options.records === undefined ? undefined : new RecordWriter(options.records);
+  }
+
+  /** Whether the records live in a record store (`records` was given). */
+  get durable(): boolean {
+    return this.#writer !== undefined;
+  }
+
+  /**
+   * Reads the stored records into the Maps (once; later calls share the
+   * first), then writes every later change through. Resolves at once
+   * without a record store.
+   */
+  load(): Promise<void> {
+    const records = this.#records;
+    const writer = this.#writer;
+    if (records === undefined || writer === undefined) return Promise.resolve();
+    this.#loading ??= loadStoredRecords(this, records).then(() =>
+      observeStoredRecords(this, writer),
+    );
+    return this.#loading;
+  }
+
+  /**
+   * A record changed in place (a status, a timestamp): write it again. The
+   * Maps' own set and delete are written without being told.
+   */
+  touch<K extends StoredKind>(kind: K, record: StoredKinds[K]): void {
+    this.#writer?.put(`tfc.${kind}`, storedKeyOf(kind, record), encodeStored(kind, record));
+  }
+
+  /** Resolves once every change so far is in the record store; rejects when a write failed. */
+  persisted(): Promise<void> {
+    return this.#writer === undefined ? Promise.resolve() : this.#writer.settled();
+  }
+
+  /** Empties the Maps and the stored collections (a reset of a durable world). */
+  async clear(): Promise<void> {
+    await this.load();
+    await this.persisted().catch(() => undefined);
+    // One statement per collection below instead of a delete per record.
+    observeStoredRecords(this, undefined);
+    for (const map of [
+      this.outcomes,
+      this.resultsByCallback,
+      this.results,
+      this.stages,
+      this.runs,
+      this.workspaceTasks,
+      this.tasks,
+      this.tokens,
+      this.agentPools,
+      this.workspaces,
+      this.organizations,
+    ]) {
+      (map as Map<string, unknown>).clear();
+    }
+    this.webhooks.length = 0;
+    if (this.#records !== undefined) await clearStoredRecords(this.#records);
+    if (this.#writer !== undefined) observeStoredRecords(this, this.#writer);
   }
 
   /** The public base URL; `https://app.terraform.io` until one is known. */
@@ -164,6 +248,7 @@ export class TfcState {
   setEntitlements(organization: string, patch: Partial<TfcEntitlements>): TfcEntitlements {
     const record = this.#organization(organization);
     record.entitlements = { ...record.entitlements, ...patch };
+    this.touch('organizations', record);
     return record.entitlements;
   }
 

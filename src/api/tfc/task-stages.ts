@@ -122,6 +122,7 @@ export async function overrideTaskStage(context: TfcContext, c: TfcRequest): Pro
   stage.status = 'running';
   stage.statusTimestamps.running = now;
   stage.updatedAtMs = now;
+  context.state.touch('stages', stage);
   const document = { data: taskStageResource(stage) };
   context.state.events.emit('task-stage:overridden', stage);
   return jsonApi(200, document);

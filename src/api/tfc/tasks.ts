@@ -231,6 +231,7 @@ export async function updateTask(context: TfcContext, c: TfcRequest): Promise<Re
   if (fields.agentPoolId !== undefined) task.agentPoolId = fields.agentPoolId;
   applyGlobal(organization, task, fields);
   task.updatedAtMs = context.clock.now();
+  context.state.touch('tasks', task);
   return jsonApi(200, {
     data: taskResource(context.state, task, context.state.associationsOfTask(task.id)),
   });

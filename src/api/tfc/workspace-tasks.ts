@@ -203,6 +203,7 @@ export async function updateWorkspaceTask(context: TfcContext, c: TfcRequest): P
   }
   if (fields.stages !== undefined) item.stages = fields.stages;
   item.updatedAtMs = context.clock.now();
+  context.state.touch('workspaceTasks', item);
   return jsonApi(200, { data: workspaceTaskResource(item) });
 }
 

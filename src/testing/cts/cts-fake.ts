@@ -16,6 +16,11 @@ import { watchEngine } from '../fired.ts';
 import { connectCatalogTriggers } from './catalog-triggers.ts';
 import type { CtsCluster } from './cluster/cluster.ts';
 import type { CtsClusterOptions } from './cluster/options.ts';
+import type {
+  CtsProcessHa,
+  CtsProcessHaOptions,
+  CtsProcessHaParts,
+} from './cluster/process-member.ts';
 import { ConsulCatalog } from './consul-catalog.ts';
 import { type CtsControl, createCtsControl } from './control.ts';
 import { ctsControlRoutes } from './control-routes.ts';
@@ -42,6 +47,13 @@ export interface CtsFakeOptions {
    * @default a new in-memory store per world
    */
   readonly store?: Store;
+  /**
+   * Be one member of a CTS Enterprise HA cluster whose members are
+   * processes on one database (`taskport serve --cts-ha`), instead of one
+   * instance or an in-process simulation (implies `enterprise`). The member
+   * joins when the caller calls `ha.start(port)` with the port it listens on.
+   */
+  readonly processHa?: CtsProcessHaOptions;
 }
 
 /** The parts of one simulated CTS daemon, or of a cluster's view of one. */
@@ -52,6 +64,8 @@ export interface CtsFake extends FakeWorld<CtsControl> {
   readonly outcomes: ScriptedOutcomes;
   /** With `cts.cluster`: the simulated HA cluster this daemon is the view of. */
   readonly cluster: CtsCluster | undefined;
+  /** With `cts.processHa`: this process's member of a cluster on a database. */
+  readonly ha?: CtsProcessHa;
   /** Stops timers and runs, and disconnects the catalog. */
   close(): Promise<void>;
 }
@@ -159,6 +173,56 @@ export function createCtsClusterFake(cluster: CtsCluster): CtsFake {
     close: () => cluster.close(),
     resetInPlace: () => cluster.reset(),
     listen: (listen, options) => cluster.listen(listen, options),
+  };
+  return fake;
+}
+
+/**
+ * This process as one member of a CTS Enterprise HA cluster on a database:
+ * the leader's API and engine while it leads, the follower's redirects
+ * otherwise. A reset on the leader deletes the cluster's stored tasks; on a
+ * follower it clears only this process's simulated Consul and outcomes.
+ */
+export function createCtsProcessHaFake(parts: CtsProcessHaParts): CtsFake {
+  const { state, member, ha } = parts;
+  const engineNow = (): Engine => member.term?.engine ?? state.standby;
+  const control = createCtsControl({
+    catalog: state.world.catalog,
+    outcomes: state.world.outcomes,
+  });
+  const fake: CtsFake = {
+    app: parts.app,
+    get engine() {
+      return engineNow();
+    },
+    catalog: state.world.catalog,
+    outcomes: state.world.outcomes,
+    control,
+    controlRoutes: ctsControlRoutes(
+      () => control,
+      () => clusterOf(fake),
+    ),
+    cluster: undefined,
+    ha,
+    isIdle: () => engineNow().isIdle() && state.pending.size === 0,
+    whenIdle: async () => {
+      while (state.pending.size > 0) await Promise.all(state.pending);
+      await engineNow().whenIdle();
+    },
+    close: () => ha.stop(),
+    resetInPlace: async () => {
+      const engine = member.term?.engine;
+      if (engine !== undefined) {
+        const tasks = await engine.listTasks();
+        for (const task of tasks) {
+          const active = engine.activeExecution(task.id);
+          if (active !== undefined) engine.stopExecution(active.id, 'reset');
+        }
+        await Promise.all(tasks.map((task) => engine.deleteTask(task.id).catch(() => {})));
+      }
+      state.world.catalog.clear();
+      state.world.outcomes.clear();
+    },
   };
   return fake;
 }

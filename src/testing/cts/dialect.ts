@@ -11,12 +11,14 @@ import { isUnder } from '../mount.ts';
 import { withPrefixedMember } from '../prefixed-links.ts';
 import { engineSnapshot } from '../world-snapshot.ts';
 import { CtsCluster } from './cluster/cluster.ts';
+import { createProcessHaMember } from './cluster/process-member.ts';
 import { ctsControlOpenApi } from './control-openapi.ts';
 import {
   type CtsFake,
   type CtsFakeOptions,
   createCtsClusterFake,
   createCtsFake,
+  createCtsProcessHaFake,
 } from './cts-fake.ts';
 
 /** What `seed({ cts })` creates. */
@@ -43,7 +45,12 @@ export const ctsDialect: FakeDialect<CtsFakeOptions, CtsFake, CtsSeedInput> = {
       ? withPrefixedMember(response, at, 'events_url')
       : response,
   create({ clock, journal }, options) {
-    const { cluster, globalBufferPeriod } = options;
+    const { cluster, globalBufferPeriod, processHa } = options;
+    if (processHa !== undefined) {
+      return createCtsProcessHaFake(
+        createProcessHaMember(clock, processHa, globalBufferPeriod, journal),
+      );
+    }
     if (cluster === undefined) return createCtsFake(clock, options);
     return createCtsClusterFake(new CtsCluster({ clock, cluster, globalBufferPeriod, journal }));
   },

@@ -96,7 +96,7 @@ export function createOnaControl(parts: OnaControlParts): OnaControl {
       }
       await engine.whenIdle();
       await deleteTasks();
-      service.forgetExecutions();
+      await service.forgetExecutions();
       environments.clear();
       scripted.clear();
     },

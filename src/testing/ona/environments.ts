@@ -5,6 +5,10 @@
 
 import type { OnaEnvironmentDirectory } from '../../api/ona/options.ts';
 import { isUuid } from '../../api/ona/validate.ts';
+import { RecordWriter } from '../../api/shared/record-writer.ts';
+import type { RecordStore } from '../../engine/store.ts';
+
+const COLLECTION = 'ona.environments';
 
 /** A simulated Ona environment. */
 export interface OnaEnvironment {
@@ -21,13 +25,37 @@ export interface OnaEnvironmentInput {
   readonly name?: string;
 }
 
-/** The fake's environment registry. */
+/**
+ * The fake's environment registry. With a record store (a durable fake) the
+ * environments live there too, as the collection `ona.environments`; the Map
+ * is the index every check reads.
+ */
 export class OnaEnvironments implements OnaEnvironmentDirectory {
   readonly #environments = new Map<string, OnaEnvironment>();
   readonly #now: () => number;
+  readonly #store: RecordStore | undefined;
+  readonly #writer: RecordWriter | undefined;
+  #loading: Promise<void> | undefined;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, store?: RecordStore) {
     this.#now = now;
+    this.#store = store;
+    this.#writer = store === undefined ? undefined : new RecordWriter(store);
+  }
+
+  /** Reads the stored environments, once; resolves at once without a store. */
+  load(): Promise<void> {
+    const store = this.#store;
+    if (store === undefined) return Promise.resolve();
+    this.#loading ??= store.listRecords<OnaEnvironment>(COLLECTION).then((stored) => {
+      for (const environment of stored) this.#environments.set(environment.id, environment);
+    });
+    return this.#loading;
+  }
+
+  /** Resolves once every change so far is stored. */
+  persisted(): Promise<void> {
+    return this.#writer === undefined ? Promise.resolve() : this.#writer.settled();
   }
 
   /** Adds an environment; throws a TypeError for a bad or taken id. */
@@ -45,6 +73,7 @@ export class OnaEnvironments implements OnaEnvironmentDirectory {
       createdAtMs: this.#now(),
     };
     this.#environments.set(id, environment);
+    this.#writer?.put(COLLECTION, id, environment);
     return environment;
   }
 
@@ -62,10 +91,13 @@ export class OnaEnvironments implements OnaEnvironmentDirectory {
   }
 
   delete(id: string): boolean {
-    return this.#environments.delete(id);
+    if (!this.#environments.delete(id)) return false;
+    this.#writer?.delete(COLLECTION, id);
+    return true;
   }
 
   clear(): void {
+    for (const id of this.#environments.keys()) this.#writer?.delete(COLLECTION, id);
     this.#environments.clear();
   }
 }

@@ -3,13 +3,14 @@
  * scripted step outcomes, the Ona API on top, and its control surface.
  */
 
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { onaApp } from '../../api/ona/app.ts';
 import { createOnaEngine, type OnaStepExecutor } from '../../api/ona/ona-engine.ts';
 import type { OnaAuthOptions, OnaPolicies } from '../../api/ona/options.ts';
 import { OnaService } from '../../api/ona/service.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
+import type { Store } from '../../engine/store.ts';
 import type { FakeWorld } from '../fake-dialect.ts';
 import { watchEngine } from '../fired.ts';
 import { createOnaControl, type OnaControl } from './control.ts';
@@ -36,6 +37,15 @@ export interface OnaFakeOptions {
   readonly environments?: 'registered' | 'any';
   /** An execution's `status.logUrl`. */
   readonly logUrl?: (executionId: string) => string;
+  /**
+   * Where the world lives (`taskport serve --store`): the engine's tasks
+   * (Ona's tasks), the execution records and the environments. With a
+   * durable store (`taskport/postgres`) they survive a restart of the fake,
+   * and a reset deletes them; an execution that was running when its process
+   * ended is then failed, since its steps ran in that process.
+   * @default a new in-memory store per world
+   */
+  readonly store?: Store;
 }
 
 /** The parts of one simulated Ona world. */
@@ -66,8 +76,12 @@ export interface OnaFake extends FakeWorld<OnaControl> {
  */
 export function createOnaFake(clock: Clock, options: OnaFakeOptions = {}): OnaFake {
   const scripted = new ScriptedOnaExecutor();
-  const engine = createOnaEngine({ clock, executor: options.executor ?? scripted });
-  const environments = new OnaEnvironments(() => clock.now());
+  const engine = createOnaEngine({
+    clock,
+    executor: options.executor ?? scripted,
+    store: options.store,
+  });
+  const environments = new OnaEnvironments(() => clock.now(), options.store);
   const service = new OnaService({
     engine,
     policies: options.policies,
@@ -78,7 +92,7 @@ export function createOnaFake(clock: Clock, options: OnaFakeOptions = {}): OnaFa
 
   const control = createOnaControl({ engine, service, environments, scripted });
 
-  return {
+  const fake: OnaFake = {
     app: onaApp(service),
     controlRoutes: onaControlRoutes(control),
     control,
@@ -88,5 +102,33 @@ export function createOnaFake(clock: Clock, options: OnaFakeOptions = {}): OnaFa
     isIdle: () => engine.isIdle(),
     whenIdle: () => engine.whenIdle(),
     watchFired: () => watchEngine(engine, 'ona'),
+  };
+  if (options.store === undefined) return fake;
+  const loaded = async (): Promise<void> => {
+    await Promise.all([service.ready(), environments.load()]);
+  };
+  return {
+    ...fake,
+    // Control requests see the stored world, and answer once their changes are stored.
+    controlRoutes: new Hono()
+      .use(async (_c, next) => {
+        await loaded();
+        await next();
+        await environments.persisted();
+      })
+      .route('/', fake.controlRoutes),
+    close: async () => {
+      await engine.close();
+      await environments.persisted();
+    },
+    // The fake listens once the stored world is loaded, so that in-process control calls see it.
+    listen: loaded,
+    // A world on a store outlives its process: a reset empties that store
+    // rather than opening a new world on what it still holds.
+    resetInPlace: async () => {
+      await loaded();
+      await control.reset();
+      await environments.persisted();
+    },
   };
 }

@@ -71,6 +71,7 @@ export class ResultDelivery {
     result.status = 'running';
     result.statusTimestamps.running = now;
     result.updatedAtMs = now;
+    this.#state.touch('results', result);
     this.armIdleTimer(result);
     this.#timers.get(result.id)!.cap = this.#clock.setTimer(
       () => this.#finish(result, 'errored', MESSAGE_TIMED_OUT),
@@ -116,6 +117,20 @@ export class ResultDelivery {
     timers?.idle?.cancel();
     timers?.cap?.cancel();
     this.#timers.delete(result.id);
+  }
+
+  /**
+   * Aborts every request and cancels every time limit, and waits for the
+   * requests in flight, staying open (a reset in place).
+   */
+  async reset(): Promise<void> {
+    for (const cancel of this.#dispatches.values()) cancel.abort(new Error('the fake was reset'));
+    for (const timers of this.#timers.values()) {
+      timers.idle?.cancel();
+      timers.cap?.cancel();
+    }
+    this.#timers.clear();
+    await this.whenIdle();
   }
 
   /** Aborts every request, cancels every time limit, and waits for requests in flight. */

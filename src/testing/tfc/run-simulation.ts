@@ -145,11 +145,18 @@ export class RunSimulation {
         result.status = 'canceled';
         result.statusTimestamps.canceled = now;
         result.updatedAtMs = now;
+        this.#state.touch('results', result);
       }
     }
     this.#markUnreachable(run, now);
     this.#setRunStatus(run, 'canceled');
     return true;
+  }
+
+  /** Stops timers and in-flight requests and forgets every run's phase, staying open. */
+  async reset(): Promise<void> {
+    await this.#delivery.reset();
+    this.#phase.clear();
   }
 
   /** Stops timers and in-flight requests. */
@@ -161,6 +168,7 @@ export class RunSimulation {
   #setRunStatus(run: RunRecord, status: string): void {
     run.status = status;
     run.statusTimestamps[status] = this.#clock.now();
+    this.#state.touch('runs', run);
   }
 
   #stageOf(run: RunRecord, stage: TaskStageName): TaskStageRecord | undefined {
@@ -200,6 +208,7 @@ export class RunSimulation {
     stage.status = 'running';
     stage.statusTimestamps.running = now;
     stage.updatedAtMs = now;
+    this.#state.touch('stages', stage);
     this.#setRunStatus(run, `${stage.stage}_running`);
     for (const id of stage.resultIds) {
       const result = this.#state.results.get(id);
@@ -215,6 +224,7 @@ export class RunSimulation {
     result.message = message;
     result.statusTimestamps[status] = now;
     result.updatedAtMs = now;
+    this.#state.touch('results', result);
     this.#onResultFinal(result);
   }
 
@@ -244,6 +254,7 @@ export class RunSimulation {
     stage.status = outcome;
     stage.statusTimestamps[outcome] = now;
     stage.updatedAtMs = now;
+    this.#state.touch('stages', stage);
     if (outcome === 'awaiting_override') {
       this.#setRunStatus(run, `${stage.stage}_awaiting_decision`);
     } else if (outcome === 'failed') {
@@ -255,7 +266,9 @@ export class RunSimulation {
 
   #completeStage(run: RunRecord, stage: TaskStageRecord): void {
     this.#setRunStatus(run, `${stage.stage}_completed`);
-    this.#phase.set(run.id, (this.#phase.get(run.id) ?? 0) + 1);
+    // A run that outlived a restart of a durable fake has no phase here: its stage tells it.
+    const index = this.#phase.get(run.id) ?? PHASES.indexOf(stage.stage);
+    this.#phase.set(run.id, index + 1);
     this.#walk(run);
   }
 
@@ -270,6 +283,7 @@ export class RunSimulation {
     stage.status = status;
     stage.statusTimestamps[status] = now;
     stage.updatedAtMs = now;
+    this.#state.touch('stages', stage);
   }
 
   /** Stages the run will never reach, and their results, become `unreachable`. */
@@ -284,6 +298,7 @@ export class RunSimulation {
         result.status = 'unreachable';
         result.statusTimestamps.unreachable = now;
         result.updatedAtMs = now;
+        this.#state.touch('results', result);
       }
     }
   }
@@ -298,6 +313,7 @@ export class RunSimulation {
       stage.status = 'passed';
       stage.statusTimestamps.passed = now;
       stage.updatedAtMs = now;
+      this.#state.touch('stages', stage);
       this.#completeStage(run, stage);
     });
   }

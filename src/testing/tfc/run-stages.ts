@@ -101,4 +101,5 @@ export function createStage(
   }
   state.stages.set(record.id, record);
   run.stageIds.push(record.id);
+  state.touch('runs', run);
 }

@@ -4,12 +4,17 @@
  * surface and routes a test drives it with.
  */
 
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { tfcApi } from '../../api/tfc/app.ts';
 import type { TfcEnv } from '../../api/tfc/context.ts';
-import type { TfcSettings } from '../../api/tfc/settings.ts';
+import {
+  DEFAULT_TFC_SETTINGS,
+  mergeTfcSettings,
+  type TfcSettings,
+} from '../../api/tfc/settings.ts';
 import { TfcState } from '../../api/tfc/state.ts';
 import type { Clock } from '../../engine/clock.ts';
+import type { RecordStore } from '../../engine/store.ts';
 import type { FakeWorld } from '../fake-dialect.ts';
 import type { FiredWatch } from '../fired.ts';
 import { createTfcControl, type TfcControl } from './control.ts';
@@ -44,6 +49,14 @@ export interface TfcFakeOptions {
    * @default none
    */
   readonly tokens?: readonly TokenInput[];
+  /**
+   * Where the world's records live (`taskport serve --store`): with a
+   * durable store (`taskport/postgres`) organizations, workspaces, tokens,
+   * run tasks, associations, runs, stages and results survive a restart of
+   * the fake, and a reset deletes them.
+   * @default none: the world lives in this process only
+   */
+  readonly store?: RecordStore;
 }
 
 /** The parts of one simulated `tfc` world. */
@@ -97,22 +110,50 @@ export function createTfcFake(clock: Clock, options: TfcFakeOptions = {}): TfcFa
     settings: options.settings,
     baseUrl: options.baseUrl,
     basePath: options.basePath,
+    records: options.store,
   });
   for (const token of checkStartupTokens(options.tokens)) state.createToken(token);
   const simulation = new RunSimulation(state, clock, fetchImpl);
   const control = createTfcControl(state, simulation);
   const app = tfcApi({ state, clock, fetch: fetchImpl });
-  return {
+  const routes = tfcControlRoutes(control, {
+    whenIdle: () => simulation.whenIdle(),
+    learnBaseUrl: (url) => state.learnBaseUrl(url),
+  });
+  const fake: TfcFake = {
     app,
     state,
     control,
-    controlRoutes: tfcControlRoutes(control, {
-      whenIdle: () => simulation.whenIdle(),
-      learnBaseUrl: (url) => state.learnBaseUrl(url),
-    }),
-    close: () => simulation.close(),
+    controlRoutes: routes,
+    close: async () => {
+      await simulation.close();
+      await state.persisted();
+    },
     isIdle: () => simulation.isIdle(),
     whenIdle: () => simulation.whenIdle(),
     watchFired: () => watchWebhooks(state),
+  };
+  if (!state.durable) return fake;
+  return {
+    ...fake,
+    // As the API does (app.ts): answer once loaded, and once the changes are stored.
+    controlRoutes: new Hono()
+      .use(async (_c, next) => {
+        await state.load();
+        await next();
+        await state.persisted();
+      })
+      .route('/', routes),
+    // The fake listens once the stored world is loaded, so that in-process
+    // control calls see it too.
+    listen: () => state.load(),
+    // A world on a store outlives its process: a reset empties that store
+    // rather than opening a new world on what it still holds.
+    resetInPlace: async () => {
+      await simulation.reset();
+      await state.clear();
+      state.settings = mergeTfcSettings(DEFAULT_TFC_SETTINGS, options.settings ?? {});
+      state.rateLimitedRequests = 0;
+    },
   };
 }

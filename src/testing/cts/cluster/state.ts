@@ -10,6 +10,7 @@ import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.t
 import type { Clock, ClockTimer } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
 import { MemoryStore } from '../../../engine/memory-store.ts';
+import type { Store } from '../../../engine/store.ts';
 import type { Listening } from '../../../node.ts';
 import type { Journal } from '../../journal.ts';
 import { ConsulCatalog } from '../consul-catalog.ts';
@@ -20,7 +21,8 @@ import type { CtsClusterOptions } from './options.ts';
 import type { CtsClusterTransition, CtsMemberState, ListenFunction } from './types.ts';
 
 export interface World {
-  readonly store: MemoryStore;
+  /** Consul KV: a MemoryStore in the simulation, the database with `--cts-ha`. */
+  readonly store: Store;
   readonly catalog: ConsulCatalog;
   readonly outcomes: ScriptedOutcomes;
   readonly model: TerraformModel;
