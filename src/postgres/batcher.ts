@@ -1,0 +1,67 @@
+/**
+ * Group commit: calls that arrive while a batch is on its way to the
+ * database wait and go together in the next one, so that N runs finishing
+ * at once cost one round trip instead of N, and a lone call waits for
+ * nothing but the turn of the event loop it arrived in.
+ *
+ * Each caller's promise settles with its own item's result once the
+ * statement that carried it has returned (committed): a caller that awaits
+ * it knows its write is durable, exactly as with a statement of its own.
+ * A batch that fails rejects every caller in it; the next batch goes on.
+ */
+
+/** Sends one batch; returns one result per item, in order. */
+export type SendBatch<I, R> = (items: readonly I[]) => Promise<readonly R[]>;
+
+interface Pending<I, R> {
+  readonly item: I;
+  readonly resolve: (result: R) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class Batcher<I, R> {
+  readonly #send: SendBatch<I, R>;
+  readonly #maxItems: number;
+  #queue: Pending<I, R>[] = [];
+  #scheduled = false;
+  #inFlight = false;
+
+  constructor(send: SendBatch<I, R>, maxItems: number) {
+    this.#send = send;
+    this.#maxItems = Math.max(1, Math.floor(maxItems));
+  }
+
+  submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    // One turn of the event loop: calls made by runs that end together join.
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#inFlight || this.#queue.length === 0) return;
+    this.#inFlight = true;
+    const batch = this.#queue.splice(0, this.#maxItems);
+    try {
+      const results = await this.#send(batch.map((pending) => pending.item));
+      batch.forEach((pending, index) => {
+        pending.resolve(results[index] as R);
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.#inFlight = false;
+      this.#schedule();
+    }
+  }
+}
