@@ -130,7 +130,11 @@ export interface Coordination {
   ): Promise<Lease | undefined>;
   /** Extends a held lease; undefined when it expired and was taken, or was released. */
   renewLease(lease: Lease, leaseMs: number): Promise<Lease | undefined>;
-  /** Ends a held lease. A stale token does nothing. */
+  /**
+   * Ends a held lease. A stale token does nothing. When a window of the task
+   * waits (changes made during the run), the other engines are woken, as
+   * by {@link wake}: that window is now due.
+   */
   releaseLease(lease: Lease): Promise<void>;
   /** Whether the task holds a valid lease now. */
   isLeased(taskId: string): Promise<boolean>;

@@ -192,7 +192,8 @@ export class SharedScheduler {
   /**
    * The runner's last word on an `apply` run: its event, unless its lease was
    * lost (the engine that took the lease over recorded the run as failed),
-   * then the lease is released and the other engines told.
+   * then the lease is released (which wakes the engines if a window of the
+   * task waits for it).
    */
   async onFinal(execution: Execution, task: Task): Promise<void> {
     const held = this.#held.get(execution.id);
@@ -205,7 +206,6 @@ export class SharedScheduler {
     if (held.lost) return;
     await this.#deps.status.recordExecution(execution, task);
     await this.#deps.coordination.releaseLease(held.lease);
-    await this.#deps.coordination.wake();
   }
 
   /** Claims and starts what is due; one pump at a time, re-run if asked meanwhile. */

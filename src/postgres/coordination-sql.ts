@@ -196,18 +196,25 @@ export function renewLeaseSql(n: SchemaNames): string {
 }
 
 /**
- * `$1` task, `$2` fence. Ends the lease if it is still this one; a run that
- * outlived its lease and finished anyway also takes back its lapsed record,
- * so that nobody recovers it as lost.
+ * `$1` tasks, `$2` fences (one pair per lease), `$3` channel, `$4` payload.
+ * Ends each lease that is still the one named; a run that outlived its
+ * lease and finished anyway also takes back its lapsed record, so that
+ * nobody recovers it as lost. When a window of one of the tasks waits (the
+ * follow-up run that the lease held back), the same statement notifies the
+ * channel, at its commit: no other release wakes anyone.
  */
-export function releaseLeaseSql(n: SchemaNames): string {
-  return `WITH released AS (
-    DELETE FROM ${n.leases} WHERE task_id = $1::text AND fence = $2::bigint
+export function releaseLeasesSql(n: SchemaNames): string {
+  return `WITH r AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::bigint[]) AS r (task_id, fence)
+  ),
+  released AS (
+    DELETE FROM ${n.leases} l USING r WHERE l.task_id = r.task_id AND l.fence = r.fence
   ),
   finished AS (
-    DELETE FROM ${n.lapsedRuns} WHERE task_id = $1::text AND fence = $2::bigint
+    DELETE FROM ${n.lapsedRuns} x USING r WHERE x.task_id = r.task_id AND x.fence = r.fence
   )
-  SELECT 1`;
+  SELECT pg_notify($3::text, $4::text) AS notified
+  WHERE EXISTS (SELECT 1 FROM ${n.windows} w JOIN r ON r.task_id = w.task_id)`;
 }
 
 /** `$1` limit. Lapsed runs (replaced expired leases), oldest grant first. */

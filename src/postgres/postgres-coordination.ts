@@ -20,6 +20,7 @@ import type {
   WindowState,
 } from '../engine/coordination.ts';
 import type { BufferPeriod } from '../engine/types.ts';
+import { Batcher } from './batcher.ts';
 import {
   acquireLeaseSql,
   CLOCK,
@@ -31,7 +32,7 @@ import {
   leaseFromRow,
   nextDueSql,
   recordChangeSql,
-  releaseLeaseSql,
+  releaseLeasesSql,
   renewLeaseSql,
   WINDOW_COLUMNS,
   type WindowRow,
@@ -62,6 +63,9 @@ function whole(value: number): number {
   return Math.floor(value);
 }
 
+/** Leases released in one statement at most. */
+const RELEASE_BATCH = 64;
+
 /** A fencing token is the decimal text of a bigint. */
 const TOKEN = /^[0-9]{1,19}$/;
 
@@ -73,6 +77,10 @@ export class PostgresCoordination implements Coordination {
   readonly #listener: WakeListener;
   /** Tells this coordination's notifications apart in a trace; no one filters on it. */
   readonly #instance = crypto.randomUUID();
+  readonly #releases = new Batcher<Lease, undefined>(
+    (leases) => this.#releaseLeases(leases),
+    RELEASE_BATCH,
+  );
 
   constructor(options: PostgresCoordinationOptions) {
     if (options.now !== undefined && typeof options.now !== 'function') {
@@ -179,9 +187,23 @@ export class PostgresCoordination implements Coordination {
     return rows[0] === undefined ? undefined : leaseFromRow(rows[0]);
   }
 
+  /**
+   * Batched with the releases made meanwhile (see batcher.ts); resolves once
+   * the batch committed, so the lease is gone when the caller goes on.
+   */
   async releaseLease(lease: Lease): Promise<void> {
     if (!TOKEN.test(lease.token)) return;
-    await this.#db.query(releaseLeaseSql(this.#db.names), [lease.taskId, lease.token]);
+    await this.#releases.submit(lease);
+  }
+
+  async #releaseLeases(leases: readonly Lease[]): Promise<undefined[]> {
+    await this.#db.query(releaseLeasesSql(this.#db.names), [
+      leases.map((lease) => lease.taskId),
+      leases.map((lease) => lease.token),
+      this.#db.names.channel,
+      this.#instance,
+    ]);
+    return leases.map(() => undefined);
   }
 
   async isLeased(taskId: string): Promise<boolean> {
