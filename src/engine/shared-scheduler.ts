@@ -255,11 +255,12 @@ export class SharedScheduler {
     for (const expired of await coordination.claimExpiredLeases(settings.claimBatch)) {
       await this.#recover(expired);
     }
-    for (const claimed of await coordination.claimDueWindows(
+    const claims = await coordination.claimDueWindows(
       settings.ownerId,
       settings.leaseMs,
       settings.claimBatch,
-    )) {
+    );
+    for (const claimed of claims) {
       // One claim that fails must not drop the others of the batch.
       await this.#startClaimed(claimed).catch((error: unknown) =>
         this.#deps.events.emit('engine:error', error),
@@ -272,13 +273,19 @@ export class SharedScheduler {
     )) {
       await this.#startTick(tick.taskId);
     }
+    // A full batch: more windows are likely due. Claim again at once rather
+    // than read when the next one is due.
+    if (claims.length >= settings.claimBatch && settings.claimBatch > 0) {
+      this.#pumpAgain = true;
+      return;
+    }
     await this.#armTimer();
   }
 
   async #armTimer(): Promise<void> {
     if (this.#closed) return;
     const { coordination, settings } = this.#deps;
-    const [dueAtMs, nowMs] = await Promise.all([coordination.nextDueAtMs(), coordination.now()]);
+    const { dueAtMs, nowMs } = await coordination.nextDue();
     const delayMs =
       dueAtMs === undefined
         ? settings.pollIntervalMs
@@ -288,7 +295,7 @@ export class SharedScheduler {
   }
 
   async #startClaimed(claimed: ClaimedRun): Promise<void> {
-    const task = await this.#runnableTask(claimed.lease);
+    const task = await this.#runnableTask(claimed.lease, claimed.task);
     if (task === undefined) return;
     const { run } = claimed;
     if (this.#deps.runner.isActive(task.id)) {
@@ -352,9 +359,18 @@ export class SharedScheduler {
     );
   }
 
-  /** The claimed task if it may still run; otherwise the lease goes back at once. */
-  async #runnableTask(lease: Lease): Promise<Task | undefined> {
-    const task = await this.#deps.store.getTask(lease.taskId);
+  /**
+   * The claimed task if it may still run; otherwise the lease goes back at
+   * once. Read from the store unless the claim brought it.
+   */
+  async #runnableTask(
+    lease: Lease,
+    claimedTask: Task | null | undefined,
+  ): Promise<Task | undefined> {
+    const task =
+      claimedTask === undefined
+        ? await this.#deps.store.getTask(lease.taskId)
+        : (claimedTask ?? undefined);
     if (task?.enabled && task.deletionRequestedAtMs === undefined) return task;
     await this.#deps.coordination.releaseLease(lease);
     if (task !== undefined) {

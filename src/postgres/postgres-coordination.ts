@@ -17,6 +17,7 @@ import type {
   Lease,
   LeasedRun,
   NextCronTick,
+  NextDue,
   WindowState,
 } from '../engine/coordination.ts';
 import type { BufferPeriod } from '../engine/types.ts';
@@ -24,10 +25,12 @@ import { Batcher } from './batcher.ts';
 import {
   acquireLeaseSql,
   CLOCK,
+  type ClaimedTaskRow,
   claimDueWindowsSql,
   claimExpiredLeasesSql,
   claimedFromRow,
-  claimLapsedRunsSql,
+  claimedWithTaskFromRow,
+  cronDueSql,
   type LeaseRow,
   leaseFromRow,
   nextDueSql,
@@ -56,6 +59,13 @@ export interface PostgresCoordinationOptions extends PostgresConnectionOptions {
    * @default crypto.randomUUID
    */
   readonly createId?: () => string;
+  /**
+   * Whether the engine's store keeps its tasks in this schema (a
+   * `PostgresStore` on the same schema): a claim then brings each task in the
+   * same statement (`ClaimedRun.task`). `createPostgresStorage` sets it.
+   * @default false
+   */
+  readonly storeInSchema?: boolean;
 }
 
 /** Limits and counts go into integer columns. */
@@ -75,6 +85,7 @@ export class PostgresCoordination implements Coordination {
   readonly #now: (() => number) | undefined;
   readonly #createId: () => string;
   readonly #listener: WakeListener;
+  readonly #readsTasks: boolean;
   /** Tells this coordination's notifications apart in a trace; no one filters on it. */
   readonly #instance = crypto.randomUUID();
   readonly #releases = new Batcher<Lease, undefined>(
@@ -92,6 +103,7 @@ export class PostgresCoordination implements Coordination {
     this.#db = new Database(options);
     this.#now = options.now;
     this.#createId = options.createId ?? (() => crypto.randomUUID());
+    this.#readsTasks = options.storeInSchema === true;
     this.#listener = new WakeListener(this.#db.pool.options, this.#db.names.channel);
   }
 
@@ -145,14 +157,11 @@ export class PostgresCoordination implements Coordination {
     const count = whole(limit);
     if (count <= 0) return [];
     const ids = Array.from({ length: count }, () => this.#createId());
-    const { rows } = await this.#db.query<LeaseRow>(claimDueWindowsSql(this.#db.names), [
-      this.#clock(),
-      owner,
-      count,
-      leaseMs,
-      ids,
-    ]);
-    return rows.map(claimedFromRow);
+    const { rows } = await this.#db.query<ClaimedTaskRow>(
+      claimDueWindowsSql(this.#db.names, this.#readsTasks),
+      [this.#clock(), owner, count, leaseMs, ids],
+    );
+    return rows.map(this.#readsTasks ? claimedWithTaskFromRow : claimedFromRow);
   }
 
   async acquireLease(
@@ -221,20 +230,11 @@ export class PostgresCoordination implements Coordination {
   async claimExpiredLeases(limit: number): Promise<ExpiredRun[]> {
     const count = whole(limit);
     if (count <= 0) return [];
-    // Runs whose expired lease a new claim already replaced come first: they
-    // have waited longest. Each statement removes what it returns.
-    const lapsed = await this.#db.query<LeaseRow>(claimLapsedRunsSql(this.#db.names), [count]);
-    const rest = count - lapsed.rows.length;
-    const expired =
-      rest > 0
-        ? (
-            await this.#db.query<LeaseRow>(claimExpiredLeasesSql(this.#db.names), [
-              this.#clock(),
-              rest,
-            ])
-          ).rows
-        : [];
-    return [...lapsed.rows, ...expired].map(claimedFromRow);
+    const { rows } = await this.#db.query<LeaseRow>(claimExpiredLeasesSql(this.#db.names), [
+      this.#clock(),
+      count,
+    ]);
+    return rows.map(claimedFromRow);
   }
 
   setCronSlots(
@@ -247,20 +247,34 @@ export class PostgresCoordination implements Coordination {
     );
   }
 
-  claimCronTicks(limit: number, graceMs: number, next: NextCronTick): Promise<ClaimedTick[]> {
+  async claimCronTicks(limit: number, graceMs: number, next: NextCronTick): Promise<ClaimedTick[]> {
     const count = whole(limit);
-    if (count <= 0) return Promise.resolve([]);
+    if (count <= 0) return [];
+    // Most pumps find no due tick (most deployments have no cron task at
+    // all): one statement to know, rather than an empty transaction of three.
+    const { rows } = await this.#db.query<{ due: boolean }>(cronDueSql(this.#db.names), [
+      this.#clock(),
+    ]);
+    if (rows[0]?.due !== true) return [];
     return this.#db.transaction((client) =>
       claimCronTicks(client, this.#db.names, this.#clock(), count, graceMs, next),
     );
   }
 
+  async nextDue(): Promise<NextDue> {
+    const { rows } = await this.#db.query<{
+      now_ms: number | string;
+      due_at_ms: number | string | null;
+    }>(nextDueSql(this.#db.names), [this.#clock()]);
+    return {
+      dueAtMs: toOptionalNumber(rows[0]?.due_at_ms ?? null),
+      nowMs: toNumber(rows[0]?.now_ms ?? 0),
+    };
+  }
+
+  /** {@link nextDue}'s time alone. */
   async nextDueAtMs(): Promise<number | undefined> {
-    const { rows } = await this.#db.query<{ due_at_ms: number | string | null }>(
-      nextDueSql(this.#db.names),
-      [this.#clock()],
-    );
-    return toOptionalNumber(rows[0]?.due_at_ms ?? null);
+    return (await this.nextDue()).dueAtMs;
   }
 
   async subscribe(onWake: () => void): Promise<() => Promise<void>> {
