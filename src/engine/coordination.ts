@@ -110,7 +110,9 @@ export interface Coordination {
    * Records a change of `taskId`'s data. With a buffer period, opens the
    * window (fire at now + min, deadline now + max) or moves its fire time
    * to min(now + min, deadline); without one, the window is due at once.
-   * Atomic: concurrent changes from any engine join one window.
+   * Atomic: concurrent changes from any engine join one window. Wakes the
+   * other engines (as {@link wake}) when the window opens or its fire time
+   * moves earlier; a later change only moves it later, so their timers stand.
    */
   recordChange(
     taskId: string,

@@ -113,7 +113,6 @@ export class SharedScheduler {
     if (this.#deps.events.listenerCount('trigger:buffered') > 0) {
       this.#deps.events.emit('trigger:buffered', taskId, window.fireAtMs);
     }
-    await this.#deps.coordination.wake();
   }
 
   /** Runs the task now under a lease; rejects with `busy` while it runs anywhere. */

@@ -101,19 +101,31 @@ export function windowFromRow(row: WindowRow): WindowState {
 }
 
 /**
- * `$2` task, `$3` min ms, `$4` max ms, `$5` data. The first change opens the
- * window (fire now + min, deadline now + max); a later one moves the fire
- * time to min(now + min, deadline), counts itself and replaces the data.
+ * `$2` task, `$3` min ms, `$4` max ms, `$5` data, `$6` channel, `$7`
+ * payload. The first change opens the window (fire now + min, deadline
+ * now + max); a later one moves the fire time to min(now + min, deadline),
+ * counts itself and replaces the data. The statement notifies the channel
+ * (at its commit) only when the window opened or its fire time moved
+ * earlier (a task whose buffer period was shortened): otherwise every engine's
+ * timer is already set at or before the new fire time.
  */
 export function recordChangeSql(n: SchemaNames): string {
-  return `WITH ${CLOCK}
-  INSERT INTO ${n.windows} AS w (task_id, fire_at_ms, deadline_ms, change_count, data)
-  SELECT $2::text, clock.now_ms + $3::float8, clock.now_ms + $4::float8, 1, $5::json FROM clock
-  ON CONFLICT (task_id) DO UPDATE SET
-    fire_at_ms = least(excluded.fire_at_ms, w.deadline_ms),
-    change_count = w.change_count + 1,
-    data = excluded.data
-  RETURNING ${WINDOW_COLUMNS}`;
+  return `WITH ${CLOCK},
+  before AS (SELECT w.fire_at_ms FROM ${n.windows} w WHERE w.task_id = $2::text),
+  upserted AS (
+    INSERT INTO ${n.windows} AS w (task_id, fire_at_ms, deadline_ms, change_count, data)
+    SELECT $2::text, clock.now_ms + $3::float8, clock.now_ms + $4::float8, 1, $5::json FROM clock
+    ON CONFLICT (task_id) DO UPDATE SET
+      fire_at_ms = least(excluded.fire_at_ms, w.deadline_ms),
+      change_count = w.change_count + 1,
+      data = excluded.data
+    RETURNING ${WINDOW_COLUMNS}
+  ),
+  woken AS (
+    SELECT pg_notify($6::text, $7::text) FROM upserted
+    WHERE NOT EXISTS (SELECT 1 FROM before WHERE before.fire_at_ms <= upserted.fire_at_ms)
+  )
+  SELECT upserted.*, (SELECT count(*) FROM woken) AS woken FROM upserted`;
 }
 
 /**

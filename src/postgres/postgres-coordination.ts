@@ -135,6 +135,8 @@ export class PostgresCoordination implements Coordination {
       bufferPeriod?.minMs ?? 0,
       bufferPeriod?.maxMs ?? 0,
       toJson(data),
+      this.#db.names.channel,
+      this.#instance,
     ]);
     const row = rows[0];
     if (row === undefined) throw new Error('taskport/postgres: recordChange returned no window');
@@ -282,7 +284,11 @@ export class PostgresCoordination implements Coordination {
     return this.#listener.add(onWake);
   }
 
-  /** NOTIFY on the schema's channel; it reaches every subscriber, this process's included. */
+  /**
+   * NOTIFY on the schema's channel; it reaches every subscriber, this
+   * process's included. (recordChange and releaseLease notify by themselves,
+   * in their own statement, when what they changed may be due sooner.)
+   */
   async wake(): Promise<void> {
     await this.#db.query('SELECT pg_notify($1, $2)', [this.#db.names.channel, this.#instance]);
   }

@@ -121,3 +121,13 @@ it('a release wakes the subscribers when a window of the task waits for it', asy
   await until(() => woken === 1);
   await unsubscribe();
 });
+
+it('a change that opens a window wakes the subscribers', async () => {
+  let woken = 0;
+  const unsubscribe = await a.subscribe(() => {
+    woken++;
+  });
+  await b.recordChange('web', { v: 1 }, { minMs: 1_000, maxMs: 5_000 });
+  await until(() => woken === 1);
+  await unsubscribe();
+});
