@@ -21,6 +21,7 @@
  * machine's cores, as they would on one host.
  */
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ import { startPostgres } from '../../test/support/postgres-server.ts';
 import { describeRounds, type PostgresSection, summarise } from './report.ts';
 import { ServerCpu } from './server-cpu.ts';
 import {
+  BASELINE_SYSTEM,
   DEBOUNCE,
   PER_PROCESS_CONCURRENCY,
   PG_BOSS_BATCH_SIZE,
@@ -57,6 +59,17 @@ const PROFILE = process.env.BENCH_PG_PROFILE as SystemName | undefined;
 for (const name of [...SELECTED, ...(PROFILE === undefined ? [] : [PROFILE])]) {
   if (!(SELECTABLE_SYSTEMS as readonly string[]).includes(name))
     throw new Error(`no system ${name} (systems: ${SELECTABLE_SYSTEMS.join(', ')})`);
+}
+
+/** The commit of the baseline checkout, when one is measured, for the results file. */
+function baselineCommit(): string | undefined {
+  const root = process.env.BENCH_PG_BASELINE;
+  if (!SELECTED.includes(BASELINE_SYSTEM) || root === undefined) return undefined;
+  try {
+    return execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 const CONFIG: TrialConfig = {
@@ -148,6 +161,7 @@ async function main(): Promise<void> {
         perProcessConcurrency: PER_PROCESS_CONCURRENCY,
         pgBossBatchSize: PG_BOSS_BATCH_SIZE,
         poolSize: POOL_SIZE,
+        ...(baselineCommit() === undefined ? {} : { baselineCommit: baselineCommit() }),
       },
       postgresVersion,
       seconds: Math.round((Date.now() - started) / 1000),
