@@ -7,7 +7,9 @@
  * Each caller's promise settles with its own item's result once the
  * statement that carried it has returned (committed): a caller that awaits
  * it knows its write is durable, exactly as with a statement of its own.
- * A batch that fails rejects every caller in it; the next batch goes on.
+ * A batch that fails is sent again one item at a time, so that one item the
+ * database refuses (a NUL in a message, say) fails its own caller only and
+ * loses nothing of the others; the next batch goes on meanwhile.
  */
 
 /** Sends one batch; returns one result per item, in order. */
@@ -48,6 +50,15 @@ export class Batcher<I, R> {
     });
   }
 
+  async #sendAlone(pending: Pending<I, R>): Promise<void> {
+    try {
+      const [result] = await this.#send([pending.item]);
+      pending.resolve(result as R);
+    } catch (error) {
+      pending.reject(error);
+    }
+  }
+
   async #flush(): Promise<void> {
     if (this.#inFlight || this.#queue.length === 0) return;
     this.#inFlight = true;
@@ -58,7 +69,8 @@ export class Batcher<I, R> {
         pending.resolve(results[index] as R);
       });
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      if (batch.length === 1) batch[0]?.reject(error);
+      else await Promise.all(batch.map((pending) => this.#sendAlone(pending)));
     } finally {
       this.#inFlight = false;
       this.#schedule();

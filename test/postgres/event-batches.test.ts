@@ -74,3 +74,20 @@ it('keeps the summary right when two stores append to the same tasks at once', a
   expect(summary.health.successful + summary.health.errored).toBe(20);
   await Promise.all([store.close(), peer.close()]);
 });
+
+it('fails only the event the database refuses, not the others of its batch', async () => {
+  const store = new PostgresStore({ pool: db().pool(), schema: freshSchema() });
+  await store.insertTask(taskFixture('a'));
+  await store.insertTask(taskFixture('b'));
+  const refused = { ...eventFixture('a', false), failureMessage: 'nul \u0000 in text' };
+  const kept = eventFixture('b', true);
+  const [first, second] = await Promise.allSettled([
+    store.appendEvent(refused, 5),
+    store.appendEvent(kept, 5),
+  ]);
+  expect(first.status).toBe('rejected');
+  expect(second.status === 'fulfilled' ? second.value?.health : undefined).toBe('successful');
+  expect((await store.taskStatus('a'))?.events).toEqual([]);
+  expect((await store.taskStatus('b'))?.events.map((event) => event.id)).toEqual([kept.id]);
+  await store.close();
+});
