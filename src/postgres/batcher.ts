@@ -27,6 +27,7 @@ export class Batcher<I, R> {
   #queue: Pending<I, R>[] = [];
   #scheduled = false;
   #inFlight = false;
+  #idle: (() => void)[] = [];
 
   constructor(send: SendBatch<I, R>, maxItems: number) {
     this.#send = send;
@@ -38,6 +39,12 @@ export class Batcher<I, R> {
       this.#queue.push({ item, resolve, reject });
       this.#schedule();
     });
+  }
+
+  /** Resolves once every item submitted so far was sent and answered (for close()). */
+  settled(): Promise<void> {
+    if (!this.#inFlight && !this.#scheduled && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   #schedule(): void {
@@ -74,6 +81,9 @@ export class Batcher<I, R> {
     } finally {
       this.#inFlight = false;
       this.#schedule();
+      if (!this.#scheduled && this.#queue.length === 0) {
+        for (const resolve of this.#idle.splice(0)) resolve();
+      }
     }
   }
 }

@@ -304,6 +304,8 @@ export class PostgresCoordination implements Coordination {
 
   /** Stops listening and answering; ends the pool only when it was opened from a connection string. */
   async close(): Promise<void> {
+    // Releases asked for before close() are sent first.
+    await this.#releases.settled();
     await this.#listener.close();
     await this.#db.close();
   }

@@ -308,8 +308,12 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
-  /** Stops answering; ends the pool only when it was opened from a connection string. */
-  close(): Promise<void> {
-    return this.#db.close();
+  /**
+   * Stops answering; ends the pool only when it was opened from a connection
+   * string. Events appended before close() are sent first.
+   */
+  async close(): Promise<void> {
+    await this.#events.settled();
+    await this.#db.close();
   }
 }

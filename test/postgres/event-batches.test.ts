@@ -91,3 +91,15 @@ it('fails only the event the database refuses, not the others of its batch', asy
   expect((await store.taskStatus('b'))?.events.map((event) => event.id)).toEqual([kept.id]);
   await store.close();
 });
+
+it('sends the events appended before close() before it closes', async () => {
+  const schema = freshSchema();
+  const store = new PostgresStore({ pool: db().pool(), schema });
+  await store.insertTask(taskFixture('a'));
+  const appended = store.appendEvent(eventFixture('a', true), 5);
+  await store.close();
+  expect((await appended)?.health).toBe('successful');
+  const reader = new PostgresStore({ pool: db().pool(), schema });
+  expect((await reader.taskStatus('a'))?.events).toHaveLength(1);
+  await reader.close();
+});
