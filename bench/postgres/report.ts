@@ -116,7 +116,8 @@ export function summarise(results: readonly TrialResult[], meta: RunMeta): Postg
     }
   }
   const rounds = Array.from({ length: meta.rounds }, (_, i) => i + 1);
-  const peers = meta.systems.filter((system) => system !== 'taskport');
+  // The baseline is taskport itself, never a peer.
+  const peers = meta.systems.filter((system) => !system.startsWith('taskport'));
   const runsVsBestPeer: PostgresSection['runsVsBestPeer'] = {};
   const vsPeerTargets: Record<string, Target> = {};
   if (meta.systems.includes('taskport') && peers.length > 0) {

@@ -7,7 +7,13 @@
 
 /** The three systems, each on its own database of the one server. */
 export const SYSTEMS = ['taskport', 'graphile-worker', 'pg-boss'] as const;
-export type SystemName = (typeof SYSTEMS)[number];
+/**
+ * Also selectable, never a peer: taskport from the checkout at
+ * `BENCH_PG_BASELINE`, to measure a change against the code before it.
+ */
+export const BASELINE_SYSTEM = 'taskport-baseline';
+export const SELECTABLE_SYSTEMS = [...SYSTEMS, BASELINE_SYSTEM] as const;
+export type SystemName = (typeof SELECTABLE_SYSTEMS)[number];
 
 /**
  * taskport's buffer period for every key: a run 50 ms after the latest

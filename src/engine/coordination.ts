@@ -15,7 +15,7 @@
  * the same clock for windows and leases to agree.
  */
 
-import type { BufferPeriod, TriggerKind } from './types.ts';
+import type { BufferPeriod, Task, TriggerKind } from './types.ts';
 
 /** The state of a task's open buffer window (research/cts.md §4.3, hcat's rule). */
 export interface WindowState {
@@ -56,6 +56,18 @@ export interface LeasedRun {
 export interface ClaimedRun {
   readonly lease: Lease;
   readonly run: LeasedRun;
+  /**
+   * The task as the store held it when the claim was made, for a
+   * coordination that reads the engine's store in the same step (null: the
+   * task is not stored). Absent when it does not: the engine reads the task.
+   */
+  readonly task?: Task | null;
+}
+
+/** When the next thing may become due, and the coordination clock's time, read together. */
+export interface NextDue {
+  readonly dueAtMs: number | undefined;
+  readonly nowMs: number;
 }
 
 /** A lease that ran out while its holder was running it: the holder died or stalled. */
@@ -98,7 +110,9 @@ export interface Coordination {
    * Records a change of `taskId`'s data. With a buffer period, opens the
    * window (fire at now + min, deadline now + max) or moves its fire time
    * to min(now + min, deadline); without one, the window is due at once.
-   * Atomic: concurrent changes from any engine join one window.
+   * Atomic: concurrent changes from any engine join one window. Wakes the
+   * other engines (as {@link wake}) when the window opens or its fire time
+   * moves earlier; a later change only moves it later, so their timers stand.
    */
   recordChange(
     taskId: string,
@@ -130,7 +144,11 @@ export interface Coordination {
   ): Promise<Lease | undefined>;
   /** Extends a held lease; undefined when it expired and was taken, or was released. */
   renewLease(lease: Lease, leaseMs: number): Promise<Lease | undefined>;
-  /** Ends a held lease. A stale token does nothing. */
+  /**
+   * Ends a held lease. A stale token does nothing. When a window of the task
+   * waits (changes made during the run), the other engines are woken, as
+   * by {@link wake}: that window is now due.
+   */
   releaseLease(lease: Lease): Promise<void>;
   /** Whether the task holds a valid lease now. */
   isLeased(taskId: string): Promise<boolean>;
@@ -156,8 +174,11 @@ export interface Coordination {
    */
   claimCronTicks(limit: number, graceMs: number, next: NextCronTick): Promise<ClaimedTick[]>;
 
-  /** The earliest time something may become due: a window, a tick, a lease expiry. */
-  nextDueAtMs(): Promise<number | undefined>;
+  /**
+   * The earliest time something may become due (a window, a tick, a lease
+   * expiry), with the coordination clock's time now.
+   */
+  nextDue(): Promise<NextDue>;
   /**
    * Calls `onWake` when another engine changed something that may be due
    * sooner (LISTEN/NOTIFY). Engines poll as well: a lost notification only

@@ -21,6 +21,7 @@ export type {
   Lease,
   LeasedRun,
   NextCronTick,
+  NextDue,
   WindowState,
 } from './coordination.ts';
 export type { CronOptions, CronSchedule } from './cron.ts';

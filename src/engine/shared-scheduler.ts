@@ -114,7 +114,6 @@ export class SharedScheduler {
     if (this.#deps.events.listenerCount('trigger:buffered') > 0) {
       this.#deps.events.emit('trigger:buffered', taskId, window.fireAtMs);
     }
-    await this.#deps.coordination.wake();
   }
 
   /** Runs the task now under a lease; rejects with `busy` while it runs anywhere. */
@@ -201,7 +200,8 @@ export class SharedScheduler {
   /**
    * The runner's last word on an `apply` run: its event, unless its lease was
    * lost (the engine that took the lease over recorded the run as failed),
-   * then the lease is released and the other engines told.
+   * then the lease is released (which wakes the engines if a window of the
+   * task waits for it).
    */
   async onFinal(execution: Execution, task: Task): Promise<void> {
     const held = this.#held.get(execution.id);
@@ -214,7 +214,6 @@ export class SharedScheduler {
     if (held.lost) return;
     await this.#deps.status.recordExecution(execution, task);
     await this.#deps.coordination.releaseLease(held.lease);
-    await this.#deps.coordination.wake();
   }
 
   /** Claims and starts what is due; one pump at a time, re-run if asked meanwhile. */
@@ -264,11 +263,12 @@ export class SharedScheduler {
     for (const expired of await coordination.claimExpiredLeases(settings.claimBatch)) {
       await this.#recover(expired);
     }
-    for (const claimed of await coordination.claimDueWindows(
+    const claims = await coordination.claimDueWindows(
       settings.ownerId,
       settings.leaseMs,
       settings.claimBatch,
-    )) {
+    );
+    for (const claimed of claims) {
       // One claim that fails must not drop the others of the batch.
       await this.#startClaimed(claimed).catch((error: unknown) =>
         this.#deps.events.emit('engine:error', error),
@@ -281,13 +281,19 @@ export class SharedScheduler {
     )) {
       await this.#startTick(tick.taskId);
     }
+    // A full batch: more windows are likely due. Claim again at once rather
+    // than read when the next one is due.
+    if (claims.length >= settings.claimBatch && settings.claimBatch > 0) {
+      this.#pumpAgain = true;
+      return;
+    }
     await this.#armTimer();
   }
 
   async #armTimer(): Promise<void> {
     if (this.#closed) return;
     const { coordination, settings } = this.#deps;
-    const [dueAtMs, nowMs] = await Promise.all([coordination.nextDueAtMs(), coordination.now()]);
+    const { dueAtMs, nowMs } = await coordination.nextDue();
     const delayMs =
       dueAtMs === undefined
         ? settings.pollIntervalMs
@@ -297,7 +303,7 @@ export class SharedScheduler {
   }
 
   async #startClaimed(claimed: ClaimedRun): Promise<void> {
-    const task = await this.#runnableTask(claimed.lease);
+    const task = await this.#runnableTask(claimed.lease, claimed.task);
     if (task === undefined) return;
     const { run } = claimed;
     if (this.#deps.runner.isActive(task.id)) {
@@ -361,9 +367,18 @@ export class SharedScheduler {
     );
   }
 
-  /** The claimed task if it may still run; otherwise the lease goes back at once. */
-  async #runnableTask(lease: Lease): Promise<Task | undefined> {
-    const task = await this.#deps.store.getTask(lease.taskId);
+  /**
+   * The claimed task if it may still run; otherwise the lease goes back at
+   * once. Read from the store unless the claim brought it.
+   */
+  async #runnableTask(
+    lease: Lease,
+    claimedTask: Task | null | undefined,
+  ): Promise<Task | undefined> {
+    const task =
+      claimedTask === undefined
+        ? await this.#deps.store.getTask(lease.taskId)
+        : (claimedTask ?? undefined);
     if (task?.enabled && task.deletionRequestedAtMs === undefined) return task;
     await this.#deps.coordination.releaseLease(lease);
     if (task !== undefined) {

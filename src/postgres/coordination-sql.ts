@@ -19,7 +19,7 @@
 import type { ClaimedRun, Lease, LeasedRun, WindowState } from '../engine/coordination.ts';
 import type { TriggerKind } from '../engine/types.ts';
 import type { SchemaNames } from './names.ts';
-import { fromJson, toNumber } from './rows.ts';
+import { fromJson, type TaskRow, taskColumns, taskFromRow, toNumber } from './rows.ts';
 
 /** The coordination clock of a statement, in epoch ms. */
 export const CLOCK = `clock AS (
@@ -59,6 +59,15 @@ export function leaseFromRow(row: LeaseRow): Lease {
   };
 }
 
+/** A claim's row with its task's columns, NULL when the task is not stored. */
+export type ClaimedTaskRow = LeaseRow & { [K in keyof TaskRow]: TaskRow[K] | null };
+
+/** A claim that brought its task (see {@link claimDueWindowsSql}). */
+export function claimedWithTaskFromRow(row: ClaimedTaskRow): ClaimedRun {
+  const task = row.id === null ? null : taskFromRow(row as LeaseRow & TaskRow);
+  return { ...claimedFromRow(row), task };
+}
+
 export function claimedFromRow(row: LeaseRow): ClaimedRun {
   const run: LeasedRun = {
     executionId: row.execution_id,
@@ -92,19 +101,31 @@ export function windowFromRow(row: WindowRow): WindowState {
 }
 
 /**
- * `$2` task, `$3` min ms, `$4` max ms, `$5` data. The first change opens the
- * window (fire now + min, deadline now + max); a later one moves the fire
- * time to min(now + min, deadline), counts itself and replaces the data.
+ * `$2` task, `$3` min ms, `$4` max ms, `$5` data, `$6` channel, `$7`
+ * payload. The first change opens the window (fire now + min, deadline
+ * now + max); a later one moves the fire time to min(now + min, deadline),
+ * counts itself and replaces the data. The statement notifies the channel
+ * (at its commit) only when the window opened or its fire time moved
+ * earlier (a task whose buffer period was shortened): otherwise every engine's
+ * timer is already set at or before the new fire time.
  */
 export function recordChangeSql(n: SchemaNames): string {
-  return `WITH ${CLOCK}
-  INSERT INTO ${n.windows} AS w (task_id, fire_at_ms, deadline_ms, change_count, data)
-  SELECT $2::text, clock.now_ms + $3::float8, clock.now_ms + $4::float8, 1, $5::json FROM clock
-  ON CONFLICT (task_id) DO UPDATE SET
-    fire_at_ms = least(excluded.fire_at_ms, w.deadline_ms),
-    change_count = w.change_count + 1,
-    data = excluded.data
-  RETURNING ${WINDOW_COLUMNS}`;
+  return `WITH ${CLOCK},
+  before AS (SELECT w.fire_at_ms FROM ${n.windows} w WHERE w.task_id = $2::text),
+  upserted AS (
+    INSERT INTO ${n.windows} AS w (task_id, fire_at_ms, deadline_ms, change_count, data)
+    SELECT $2::text, clock.now_ms + $3::float8, clock.now_ms + $4::float8, 1, $5::json FROM clock
+    ON CONFLICT (task_id) DO UPDATE SET
+      fire_at_ms = least(excluded.fire_at_ms, w.deadline_ms),
+      change_count = w.change_count + 1,
+      data = excluded.data
+    RETURNING ${WINDOW_COLUMNS}
+  ),
+  woken AS (
+    SELECT pg_notify($6::text, $7::text) FROM upserted
+    WHERE NOT EXISTS (SELECT 1 FROM before WHERE before.fire_at_ms <= upserted.fire_at_ms)
+  )
+  SELECT upserted.*, (SELECT count(*) FROM woken) AS woken FROM upserted`;
 }
 
 /**
@@ -137,9 +158,12 @@ function replaceStaleSql(): string {
 /**
  * `$2` owner, `$3` limit, `$4` lease ms, `$5` execution ids (one per
  * possible claim). Due windows of tasks with no valid lease, oldest fire
- * time first, each turned into a lease and deleted.
+ * time first, each turned into a lease and deleted. With `withTasks`, each
+ * row also carries its task from the store's table, read in the same
+ * statement (NULL columns when the task is not stored), so that the engine
+ * does not read it again.
  */
-export function claimDueWindowsSql(n: SchemaNames): string {
+export function claimDueWindowsSql(n: SchemaNames, withTasks: boolean): string {
   return `WITH ${CLOCK},
   due AS MATERIALIZED (
     SELECT w.task_id, w.fire_at_ms, w.change_count, w.data
@@ -167,7 +191,9 @@ export function claimDueWindowsSql(n: SchemaNames): string {
     RETURNING l.*
   ),
   taken AS (DELETE FROM ${n.windows} w USING granted g WHERE w.task_id = g.task_id)
-  SELECT ${leaseColumns('granted')} FROM granted JOIN numbered USING (task_id)
+  SELECT ${leaseColumns('granted')}${withTasks ? `, ${taskColumns('t')}` : ''}
+  FROM granted JOIN numbered USING (task_id)
+  ${withTasks ? `LEFT JOIN ${n.tasks} t ON t.id = granted.task_id` : ''}
   ORDER BY numbered.n`;
 }
 
@@ -196,41 +222,63 @@ export function renewLeaseSql(n: SchemaNames): string {
 }
 
 /**
- * `$1` task, `$2` fence. Ends the lease if it is still this one; a run that
- * outlived its lease and finished anyway also takes back its lapsed record,
- * so that nobody recovers it as lost.
+ * `$1` tasks, `$2` fences (one pair per lease), `$3` channel, `$4` payload.
+ * Ends each lease that is still the one named; a run that outlived its
+ * lease and finished anyway also takes back its lapsed record, so that
+ * nobody recovers it as lost. When a window of one of the tasks waits (the
+ * follow-up run that the lease held back), the same statement notifies the
+ * channel, at its commit: no other release wakes anyone.
  */
-export function releaseLeaseSql(n: SchemaNames): string {
-  return `WITH released AS (
-    DELETE FROM ${n.leases} WHERE task_id = $1::text AND fence = $2::bigint
+export function releaseLeasesSql(n: SchemaNames): string {
+  return `WITH r AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::bigint[]) AS r (task_id, fence)
+  ),
+  released AS (
+    DELETE FROM ${n.leases} l USING r WHERE l.task_id = r.task_id AND l.fence = r.fence
   ),
   finished AS (
-    DELETE FROM ${n.lapsedRuns} WHERE task_id = $1::text AND fence = $2::bigint
+    DELETE FROM ${n.lapsedRuns} x USING r WHERE x.task_id = r.task_id AND x.fence = r.fence
   )
-  SELECT 1`;
+  SELECT pg_notify($3::text, $4::text) AS notified
+  WHERE EXISTS (SELECT 1 FROM ${n.windows} w JOIN r ON r.task_id = w.task_id)`;
 }
 
-/** `$1` limit. Lapsed runs (replaced expired leases), oldest grant first. */
-export function claimLapsedRunsSql(n: SchemaNames): string {
-  return `WITH picked AS MATERIALIZED (
-    SELECT fence FROM ${n.lapsedRuns} ORDER BY fence LIMIT $1::int FOR UPDATE SKIP LOCKED
-  )
-  DELETE FROM ${n.lapsedRuns} r USING picked WHERE r.fence = picked.fence
-  RETURNING ${leaseColumns('r')}`;
-}
-
-/** `$2` limit. Expired leases, earliest expiry first, each removed. */
+/**
+ * `$2` limit. Lapsed runs (replaced expired leases) first, oldest grant
+ * first: they have waited longest; then expired leases still in place,
+ * earliest expiry first, as many as the limit leaves. Each is removed in the
+ * statement that returns it.
+ */
 export function claimExpiredLeasesSql(n: SchemaNames): string {
   return `WITH ${CLOCK},
-  picked AS MATERIALIZED (
+  picked_lapsed AS MATERIALIZED (
+    SELECT fence FROM ${n.lapsedRuns} ORDER BY fence LIMIT $2::int FOR UPDATE SKIP LOCKED
+  ),
+  lapsed AS (
+    DELETE FROM ${n.lapsedRuns} r USING picked_lapsed p WHERE r.fence = p.fence
+    RETURNING ${leaseColumns('r')}, 0 AS part
+  ),
+  picked_expired AS MATERIALIZED (
     SELECT l.task_id FROM ${n.leases} l, clock
     WHERE l.expires_at_ms <= clock.now_ms
     ORDER BY l.expires_at_ms, l.task_id
-    LIMIT $2::int
+    LIMIT greatest($2::int - (SELECT count(*) FROM picked_lapsed), 0)
     FOR UPDATE OF l SKIP LOCKED
+  ),
+  expired AS (
+    DELETE FROM ${n.leases} l USING picked_expired p WHERE l.task_id = p.task_id
+    RETURNING ${leaseColumns('l')}, 1 AS part
   )
-  DELETE FROM ${n.leases} l USING picked WHERE l.task_id = picked.task_id
-  RETURNING ${leaseColumns('l')}`;
+  SELECT * FROM (SELECT * FROM lapsed UNION ALL SELECT * FROM expired) AS claimed
+  ORDER BY part, CASE WHEN part = 0 THEN fence::float8 ELSE expires_at_ms END, task_id`;
+}
+
+/** Whether any cron slot is due now. */
+export function cronDueSql(n: SchemaNames): string {
+  return `WITH ${CLOCK}
+  SELECT EXISTS (
+    SELECT 1 FROM ${n.cronSlots} s, clock WHERE s.next_at_ms <= clock.now_ms
+  ) AS due`;
 }
 
 /**
@@ -240,7 +288,7 @@ export function claimExpiredLeasesSql(n: SchemaNames): string {
  */
 export function nextDueSql(n: SchemaNames): string {
   return `WITH ${CLOCK}
-  SELECT least(
+  SELECT (SELECT now_ms FROM clock) AS now_ms, least(
     (SELECT w.fire_at_ms FROM ${n.windows} w, clock
       WHERE NOT EXISTS (
         SELECT 1 FROM ${n.leases} held

@@ -97,6 +97,34 @@ export function checkConnection(options: PostgresConnectionOptions): void {
   }
 }
 
+/** Statement names by text: each text is hashed once per process. */
+const statementNames = new Map<string, string>();
+
+/**
+ * The name a statement is prepared under: its text's hash, so that each
+ * connection parses and plans a text once and then only binds and runs it
+ * (most of the coordination's statements are CTEs whose planning costs more
+ * than their execution). Names are per connection, so a new connection
+ * (after a restart) prepares again. Texts are fixed per schema, so the map
+ * stays small.
+ */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    // FNV-1a over the UTF-16 code units, twice with different seeds: 64 bits.
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ 0x5bd1e995;
+    for (let i = 0; i < text.length; i += 1) {
+      const code = text.charCodeAt(i);
+      a = Math.imul(a ^ code, 0x01000193);
+      b = Math.imul(b ^ code, 0x01000193 + 2);
+    }
+    name = `taskport_${(a >>> 0).toString(36)}_${(b >>> 0).toString(36)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /** One store's or coordination's view of the database. */
 export class Database {
   readonly pool: pg.Pool;
@@ -127,7 +155,7 @@ export class Database {
     values: readonly unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
     await this.ready();
-    return this.pool.query<R>(text, values as unknown[]);
+    return this.pool.query<R>({ name: statementName(text), text, values: values as unknown[] });
   }
 
   /**

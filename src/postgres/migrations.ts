@@ -135,11 +135,98 @@ const V1_COORDINATION = (n: SchemaNames): readonly string[] => [
   `CREATE INDEX ON ${n.cronSlots} (next_at_ms) WHERE next_at_ms IS NOT NULL`,
 ];
 
+/**
+ * Version 2: status events in one round trip, many at once. The function
+ * does for each event in order what `appendEvent` did in a transaction of
+ * four statements: add it under its task's row lock, trim the history to
+ * the limit, set the health by the engine's rule (`healthOf`, the same
+ * rule in SQL: no event → unknown, newest succeeded → successful, newest
+ * failed with another failure kept → critical, else errored), and returns
+ * the history kept after it. The tasks are locked first, in id order, so
+ * that two batches over the same tasks cannot deadlock, and the summary row
+ * is updated once per batch, last, with the summed moves of health.
+ */
+const V2_APPEND_EVENTS = (n: SchemaNames): readonly string[] => [
+  `CREATE FUNCTION ${n.appendEvents}(
+    p_ids text[], p_task_ids text[], p_execution_ids text[], p_successes boolean[],
+    p_started float8[], p_finished float8[], p_failures text[], p_triggers text[],
+    p_details text[], p_limits int[]
+  ) RETURNS TABLE (
+    r_ord int, r_health text, r_event_id text, r_task_id text, r_execution_id text,
+    r_success boolean, r_started_at_ms float8, r_finished_at_ms float8,
+    r_failure_message text, r_trigger text, r_details text
+  ) LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_before text;
+    v_health text;
+    v_kept int;
+    v_newest boolean;
+    v_failures int;
+    d_successful bigint := 0;
+    d_errored bigint := 0;
+    d_critical bigint := 0;
+    d_unknown bigint := 0;
+  BEGIN
+    PERFORM 1 FROM ${n.tasks} t WHERE t.id = ANY (p_task_ids) ORDER BY t.id FOR UPDATE;
+    FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+      SELECT t.health INTO v_before FROM ${n.tasks} t WHERE t.id = p_task_ids[i];
+      IF NOT FOUND THEN
+        r_ord := i; r_health := NULL; r_event_id := NULL;
+        RETURN NEXT;
+        CONTINUE;
+      END IF;
+      INSERT INTO ${n.events} (id, task_id, execution_id, success, started_at_ms,
+        finished_at_ms, failure_message, trigger, details)
+      VALUES (p_ids[i], p_task_ids[i], p_execution_ids[i], p_successes[i], p_started[i],
+        p_finished[i], p_failures[i], p_triggers[i], p_details[i]::json);
+      DELETE FROM ${n.events} e WHERE e.task_id = p_task_ids[i] AND e.seq NOT IN (
+        SELECT k.seq FROM ${n.events} k WHERE k.task_id = p_task_ids[i]
+        ORDER BY k.seq DESC LIMIT greatest(p_limits[i], 0)
+      );
+      SELECT count(*), (array_agg(k.success ORDER BY k.seq DESC))[1],
+        count(*) FILTER (WHERE NOT k.success)
+      INTO v_kept, v_newest, v_failures
+      FROM ${n.events} k WHERE k.task_id = p_task_ids[i];
+      v_health := CASE
+        WHEN v_kept = 0 THEN 'unknown'
+        WHEN v_newest THEN 'successful'
+        WHEN v_failures > 1 THEN 'critical'
+        ELSE 'errored' END;
+      IF v_health <> v_before THEN
+        UPDATE ${n.tasks} t SET health = v_health WHERE t.id = p_task_ids[i];
+        d_successful := d_successful + (v_health = 'successful')::int - (v_before = 'successful')::int;
+        d_errored := d_errored + (v_health = 'errored')::int - (v_before = 'errored')::int;
+        d_critical := d_critical + (v_health = 'critical')::int - (v_before = 'critical')::int;
+        d_unknown := d_unknown + (v_health = 'unknown')::int - (v_before = 'unknown')::int;
+      END IF;
+      IF v_kept = 0 THEN
+        r_ord := i; r_health := v_health; r_event_id := NULL;
+        RETURN NEXT;
+      ELSE
+        RETURN QUERY SELECT i, v_health, k.id, k.task_id, k.execution_id, k.success,
+          k.started_at_ms, k.finished_at_ms, k.failure_message, k.trigger, k.details::text
+        FROM ${n.events} k WHERE k.task_id = p_task_ids[i] ORDER BY k.seq DESC;
+      END IF;
+    END LOOP;
+    IF d_successful <> 0 OR d_errored <> 0 OR d_critical <> 0 OR d_unknown <> 0 THEN
+      UPDATE ${n.summary} SET successful = successful + d_successful,
+        errored = errored + d_errored, critical = critical + d_critical,
+        unknown = unknown + d_unknown;
+    END IF;
+  END
+  $fn$`,
+];
+
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'tasks, events, summary, records; windows, leases, lapsed runs, cron slots',
     statements: (names) => [...V1_STORE(names), ...V1_COORDINATION(names)],
+  },
+  {
+    version: 2,
+    description: 'append_events: a batch of status events in one statement',
+    statements: V2_APPEND_EVENTS,
   },
 ];
 

@@ -28,6 +28,8 @@ export interface SchemaNames {
   readonly fence: string;
   /** The LISTEN/NOTIFY channel, unquoted (for `pg_notify`). */
   readonly channel: string;
+  /** The function that appends a batch of status events (migration 2). */
+  readonly appendEvents: string;
 }
 
 /** Checks `schema` and derives every name from it. */
@@ -53,5 +55,6 @@ export function schemaNames(schema: string = DEFAULT_SCHEMA): SchemaNames {
     cronSlots: table('cron_slots'),
     fence: table('lease_fence'),
     channel: `taskport_wake_${schema}`,
+    appendEvents: table('append_events'),
   };
 }

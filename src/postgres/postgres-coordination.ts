@@ -17,21 +17,25 @@ import type {
   Lease,
   LeasedRun,
   NextCronTick,
+  NextDue,
   WindowState,
 } from '../engine/coordination.ts';
 import type { BufferPeriod } from '../engine/types.ts';
+import { Batcher } from './batcher.ts';
 import {
   acquireLeaseSql,
   CLOCK,
+  type ClaimedTaskRow,
   claimDueWindowsSql,
   claimExpiredLeasesSql,
   claimedFromRow,
-  claimLapsedRunsSql,
+  claimedWithTaskFromRow,
+  cronDueSql,
   type LeaseRow,
   leaseFromRow,
   nextDueSql,
   recordChangeSql,
-  releaseLeaseSql,
+  releaseLeasesSql,
   renewLeaseSql,
   WINDOW_COLUMNS,
   type WindowRow,
@@ -55,12 +59,22 @@ export interface PostgresCoordinationOptions extends PostgresConnectionOptions {
    * @default crypto.randomUUID
    */
   readonly createId?: () => string;
+  /**
+   * Whether the engine's store keeps its tasks in this schema (a
+   * `PostgresStore` on the same schema): a claim then brings each task in the
+   * same statement (`ClaimedRun.task`). `createPostgresStorage` sets it.
+   * @default false
+   */
+  readonly storeInSchema?: boolean;
 }
 
 /** Limits and counts go into integer columns. */
 function whole(value: number): number {
   return Math.floor(value);
 }
+
+/** Leases released in one statement at most. */
+const RELEASE_BATCH = 64;
 
 /** A fencing token is the decimal text of a bigint. */
 const TOKEN = /^[0-9]{1,19}$/;
@@ -71,8 +85,13 @@ export class PostgresCoordination implements Coordination {
   readonly #now: (() => number) | undefined;
   readonly #createId: () => string;
   readonly #listener: WakeListener;
+  readonly #readsTasks: boolean;
   /** Tells this coordination's notifications apart in a trace; no one filters on it. */
   readonly #instance = crypto.randomUUID();
+  readonly #releases = new Batcher<Lease, undefined>(
+    (leases) => this.#releaseLeases(leases),
+    RELEASE_BATCH,
+  );
 
   constructor(options: PostgresCoordinationOptions) {
     if (options.now !== undefined && typeof options.now !== 'function') {
@@ -84,6 +103,7 @@ export class PostgresCoordination implements Coordination {
     this.#db = new Database(options);
     this.#now = options.now;
     this.#createId = options.createId ?? (() => crypto.randomUUID());
+    this.#readsTasks = options.storeInSchema === true;
     this.#listener = new WakeListener(this.#db.pool.options, this.#db.names.channel);
   }
 
@@ -115,6 +135,8 @@ export class PostgresCoordination implements Coordination {
       bufferPeriod?.minMs ?? 0,
       bufferPeriod?.maxMs ?? 0,
       toJson(data),
+      this.#db.names.channel,
+      this.#instance,
     ]);
     const row = rows[0];
     if (row === undefined) throw new Error('taskport/postgres: recordChange returned no window');
@@ -137,14 +159,11 @@ export class PostgresCoordination implements Coordination {
     const count = whole(limit);
     if (count <= 0) return [];
     const ids = Array.from({ length: count }, () => this.#createId());
-    const { rows } = await this.#db.query<LeaseRow>(claimDueWindowsSql(this.#db.names), [
-      this.#clock(),
-      owner,
-      count,
-      leaseMs,
-      ids,
-    ]);
-    return rows.map(claimedFromRow);
+    const { rows } = await this.#db.query<ClaimedTaskRow>(
+      claimDueWindowsSql(this.#db.names, this.#readsTasks),
+      [this.#clock(), owner, count, leaseMs, ids],
+    );
+    return rows.map(this.#readsTasks ? claimedWithTaskFromRow : claimedFromRow);
   }
 
   async acquireLease(
@@ -179,9 +198,23 @@ export class PostgresCoordination implements Coordination {
     return rows[0] === undefined ? undefined : leaseFromRow(rows[0]);
   }
 
+  /**
+   * Batched with the releases made meanwhile (see batcher.ts); resolves once
+   * the batch committed, so the lease is gone when the caller goes on.
+   */
   async releaseLease(lease: Lease): Promise<void> {
     if (!TOKEN.test(lease.token)) return;
-    await this.#db.query(releaseLeaseSql(this.#db.names), [lease.taskId, lease.token]);
+    await this.#releases.submit(lease);
+  }
+
+  async #releaseLeases(leases: readonly Lease[]): Promise<undefined[]> {
+    await this.#db.query(releaseLeasesSql(this.#db.names), [
+      leases.map((lease) => lease.taskId),
+      leases.map((lease) => lease.token),
+      this.#db.names.channel,
+      this.#instance,
+    ]);
+    return leases.map(() => undefined);
   }
 
   async isLeased(taskId: string): Promise<boolean> {
@@ -199,20 +232,11 @@ export class PostgresCoordination implements Coordination {
   async claimExpiredLeases(limit: number): Promise<ExpiredRun[]> {
     const count = whole(limit);
     if (count <= 0) return [];
-    // Runs whose expired lease a new claim already replaced come first: they
-    // have waited longest. Each statement removes what it returns.
-    const lapsed = await this.#db.query<LeaseRow>(claimLapsedRunsSql(this.#db.names), [count]);
-    const rest = count - lapsed.rows.length;
-    const expired =
-      rest > 0
-        ? (
-            await this.#db.query<LeaseRow>(claimExpiredLeasesSql(this.#db.names), [
-              this.#clock(),
-              rest,
-            ])
-          ).rows
-        : [];
-    return [...lapsed.rows, ...expired].map(claimedFromRow);
+    const { rows } = await this.#db.query<LeaseRow>(claimExpiredLeasesSql(this.#db.names), [
+      this.#clock(),
+      count,
+    ]);
+    return rows.map(claimedFromRow);
   }
 
   setCronSlots(
@@ -225,20 +249,34 @@ export class PostgresCoordination implements Coordination {
     );
   }
 
-  claimCronTicks(limit: number, graceMs: number, next: NextCronTick): Promise<ClaimedTick[]> {
+  async claimCronTicks(limit: number, graceMs: number, next: NextCronTick): Promise<ClaimedTick[]> {
     const count = whole(limit);
-    if (count <= 0) return Promise.resolve([]);
+    if (count <= 0) return [];
+    // Most pumps find no due tick (most deployments have no cron task at
+    // all): one statement to know, rather than an empty transaction of three.
+    const { rows } = await this.#db.query<{ due: boolean }>(cronDueSql(this.#db.names), [
+      this.#clock(),
+    ]);
+    if (rows[0]?.due !== true) return [];
     return this.#db.transaction((client) =>
       claimCronTicks(client, this.#db.names, this.#clock(), count, graceMs, next),
     );
   }
 
+  async nextDue(): Promise<NextDue> {
+    const { rows } = await this.#db.query<{
+      now_ms: number | string;
+      due_at_ms: number | string | null;
+    }>(nextDueSql(this.#db.names), [this.#clock()]);
+    return {
+      dueAtMs: toOptionalNumber(rows[0]?.due_at_ms ?? null),
+      nowMs: toNumber(rows[0]?.now_ms ?? 0),
+    };
+  }
+
+  /** {@link nextDue}'s time alone. */
   async nextDueAtMs(): Promise<number | undefined> {
-    const { rows } = await this.#db.query<{ due_at_ms: number | string | null }>(
-      nextDueSql(this.#db.names),
-      [this.#clock()],
-    );
-    return toOptionalNumber(rows[0]?.due_at_ms ?? null);
+    return (await this.nextDue()).dueAtMs;
   }
 
   async subscribe(onWake: () => void): Promise<() => Promise<void>> {
@@ -246,7 +284,11 @@ export class PostgresCoordination implements Coordination {
     return this.#listener.add(onWake);
   }
 
-  /** NOTIFY on the schema's channel; it reaches every subscriber, this process's included. */
+  /**
+   * NOTIFY on the schema's channel; it reaches every subscriber, this
+   * process's included. (recordChange and releaseLease notify by themselves,
+   * in their own statement, when what they changed may be due sooner.)
+   */
   async wake(): Promise<void> {
     await this.#db.query('SELECT pg_notify($1, $2)', [this.#db.names.channel, this.#instance]);
   }
@@ -262,6 +304,8 @@ export class PostgresCoordination implements Coordination {
 
   /** Stops listening and answering; ends the pool only when it was opened from a connection string. */
   async close(): Promise<void> {
+    // Releases asked for before close() are sent first.
+    await this.#releases.settled();
     await this.#listener.close();
     await this.#db.close();
   }

@@ -9,15 +9,14 @@
  * rule is the engine's own (`healthOf`), applied to the stored history.
  */
 
-import { healthOf } from '../engine/health.ts';
 import type { Store, TaskStatus } from '../engine/store.ts';
 import type { Health, StatusEvent, StatusSummary, Task } from '../engine/types.ts';
+import { Batcher } from './batcher.ts';
 import { Database, type PostgresConnectionOptions } from './database.ts';
 import {
   type EventRow,
   eventColumns,
   eventFromRow,
-  eventValues,
   fromJson,
   TASK_COLUMNS,
   type TaskRow,
@@ -30,14 +29,6 @@ import {
 /** Options of {@link PostgresStore}. */
 export type PostgresStoreOptions = PostgresConnectionOptions;
 
-/** The summary row's columns by health. Names are spliced into SQL: only these. */
-const HEALTH_COLUMN: Readonly<Record<Health, string>> = {
-  successful: 'successful',
-  errored: 'errored',
-  critical: 'critical',
-  unknown: 'unknown',
-};
-
 interface SummaryRow {
   readonly successful: string;
   readonly errored: string;
@@ -47,9 +38,53 @@ interface SummaryRow {
   readonly disabled: string;
 }
 
+/** One event waiting for its batch. */
+interface EventAppend {
+  readonly event: StatusEvent;
+  readonly limit: number;
+}
+
+/** A row of `append_events`: one per event kept after the `r_ord`th event of the batch. */
+interface AppendedRow {
+  readonly r_ord: number;
+  /** NULL when the event's task is not stored. */
+  readonly r_health: Health | null;
+  /** NULL on the one row of an event after which nothing is kept (limit 0). */
+  readonly r_event_id: string | null;
+  readonly r_task_id: string;
+  readonly r_execution_id: string;
+  readonly r_success: boolean;
+  readonly r_started_at_ms: number | string;
+  readonly r_finished_at_ms: number | string;
+  readonly r_failure_message: string | null;
+  readonly r_trigger: string;
+  readonly r_details: string | null;
+}
+
+function appendedEvent(row: AppendedRow): StatusEvent {
+  return eventFromRow({
+    event_id: row.r_event_id ?? '',
+    task_id: row.r_task_id,
+    execution_id: row.r_execution_id,
+    success: row.r_success,
+    started_at_ms: row.r_started_at_ms,
+    finished_at_ms: row.r_finished_at_ms,
+    failure_message: row.r_failure_message,
+    trigger: row.r_trigger,
+    details: row.r_details,
+  });
+}
+
+/** Events sent in one call at most. */
+const EVENT_BATCH = 64;
+
 /** A {@link Store} in PostgreSQL tables (see src/postgres/README.md for the schema). */
 export class PostgresStore implements Store {
   readonly #db: Database;
+  readonly #events = new Batcher<EventAppend, TaskStatus | undefined>(
+    (batch) => this.#appendEvents(batch),
+    EVENT_BATCH,
+  );
 
   constructor(options: PostgresStoreOptions) {
     this.#db = new Database(options);
@@ -149,48 +184,40 @@ export class PostgresStore implements Store {
     return toNumber(rows[0]?.count ?? 0);
   }
 
+  /**
+   * Batched with the other events appended meanwhile (see batcher.ts), in
+   * one call of the schema's `append_events` function: it resolves once the
+   * batch committed, so an awaited event is stored as if on its own.
+   */
   appendEvent(event: StatusEvent, limit: number): Promise<TaskStatus | undefined> {
-    const { tasks, events, summary } = this.#db.names;
-    return this.#db.transaction(async (client) => {
-      // Locking the task's row orders every event of one task, from any process.
-      const locked = await client.query<{ health: Health }>(
-        `WITH task AS (SELECT health FROM ${tasks} WHERE id = $2::text FOR UPDATE),
-        added AS (
-          INSERT INTO ${events} (id, task_id, execution_id, success, started_at_ms,
-            finished_at_ms, failure_message, trigger, details)
-          SELECT $1::text, $2::text, $3::text, $4::boolean, $5::float8, $6::float8, $7::text,
-            $8::text, $9::json FROM task
-        )
-        SELECT health FROM task`,
-        eventValues(event),
-      );
-      const before = locked.rows[0]?.health;
-      if (before === undefined) return undefined;
-      // The rows trimmed and the rows kept, from one snapshot that includes the new event.
-      const kept = await client.query<EventRow>(
-        `WITH trimmed AS (
-          DELETE FROM ${events} WHERE task_id = $1 AND seq NOT IN (
-            SELECT seq FROM ${events} WHERE task_id = $1 ORDER BY seq DESC LIMIT greatest($2::int, 0)
-          )
-          RETURNING seq
-        )
-        SELECT ${eventColumns('e')} FROM ${events} e
-        WHERE e.task_id = $1 AND e.seq NOT IN (SELECT seq FROM trimmed)
-        ORDER BY e.seq DESC`,
-        [event.taskId, Math.floor(limit)],
-      );
-      const history = kept.rows.map(eventFromRow);
-      const health = healthOf(history.map((stored) => stored.success));
-      if (health !== before) {
-        await client.query(
-          `WITH task AS (UPDATE ${tasks} SET health = $2 WHERE id = $1)
-          UPDATE ${summary} SET ${HEALTH_COLUMN[before]} = ${HEALTH_COLUMN[before]} - 1,
-            ${HEALTH_COLUMN[health]} = ${HEALTH_COLUMN[health]} + 1`,
-          [event.taskId, health],
-        );
-      }
-      return { health, events: history };
-    });
+    return this.#events.submit({ event, limit: Math.floor(limit) });
+  }
+
+  async #appendEvents(batch: readonly EventAppend[]): Promise<(TaskStatus | undefined)[]> {
+    const { rows } = await this.#db.query<AppendedRow>(
+      `SELECT * FROM ${this.#db.names.appendEvents}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        batch.map(({ event }) => event.id),
+        batch.map(({ event }) => event.taskId),
+        batch.map(({ event }) => event.executionId),
+        batch.map(({ event }) => event.success),
+        batch.map(({ event }) => event.startedAtMs),
+        batch.map(({ event }) => event.finishedAtMs),
+        batch.map(({ event }) => event.failureMessage ?? null),
+        batch.map(({ event }) => event.trigger),
+        batch.map(({ event }) => toJson(event.details)),
+        batch.map(({ limit }) => limit),
+      ],
+    );
+    const statuses: (TaskStatus | undefined)[] = batch.map(() => undefined);
+    const histories: StatusEvent[][] = batch.map(() => []);
+    for (const row of rows) {
+      const index = row.r_ord - 1;
+      if (row.r_health === null) continue;
+      statuses[index] = { health: row.r_health, events: histories[index] ?? [] };
+      if (row.r_event_id !== null) histories[index]?.push(appendedEvent(row));
+    }
+    return statuses;
   }
 
   async taskStatus(taskId: string): Promise<TaskStatus | undefined> {
@@ -281,8 +308,12 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
-  /** Stops answering; ends the pool only when it was opened from a connection string. */
-  close(): Promise<void> {
-    return this.#db.close();
+  /**
+   * Stops answering; ends the pool only when it was opened from a connection
+   * string. Events appended before close() are sent first.
+   */
+  async close(): Promise<void> {
+    await this.#events.settled();
+    await this.#db.close();
   }
 }

@@ -50,6 +50,14 @@ export const TASK_COLUMNS = `id, name, scope, enabled, spec::text AS spec,
   triggers::text AS triggers, depends_on::text AS depends_on, buffer_min_ms, buffer_max_ms,
   created_at_ms, updated_at_ms, deletion_requested_at_ms`;
 
+/** {@link TASK_COLUMNS} of alias `alias`, for a join (the output names are the same). */
+export function taskColumns(alias: string): string {
+  return `${alias}.id, ${alias}.name, ${alias}.scope, ${alias}.enabled, ${alias}.spec::text AS spec,
+  ${alias}.triggers::text AS triggers, ${alias}.depends_on::text AS depends_on,
+  ${alias}.buffer_min_ms, ${alias}.buffer_max_ms, ${alias}.created_at_ms, ${alias}.updated_at_ms,
+  ${alias}.deletion_requested_at_ms`;
+}
+
 /** The task's fields in the order of {@link TASK_COLUMNS}, for `$1…$12`. */
 export function taskValues(task: Task): unknown[] {
   return [

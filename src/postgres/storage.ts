@@ -58,6 +58,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     ...shared,
     now: options.now,
     createId: options.createId,
+    // The store is on the same pool and schema: claims bring their tasks.
+    storeInSchema: true,
   });
   return {
     store,

@@ -99,3 +99,35 @@ it('closes its connection when the last subscriber leaves, and notifies nobody a
   await unsubscribeSecond();
   await until(async () => (await listeners()).length === 0);
 });
+
+it('a release wakes the subscribers when a window of the task waits for it', async () => {
+  const run = {
+    executionId: 'e1',
+    trigger: 'change' as const,
+    data: undefined,
+    changeCount: 1,
+    startedAtMs: world.clock.now(),
+    attempt: 1,
+  };
+  const lease = await b.acquireLease('web', 'b', 30_000, run);
+  expect(lease).toBeDefined();
+  // A change during the run: its window waits for the lease.
+  await b.recordChange('web', { v: 2 }, undefined);
+  let woken = 0;
+  const unsubscribe = await a.subscribe(() => {
+    woken++;
+  });
+  await b.releaseLease(lease!);
+  await until(() => woken === 1);
+  await unsubscribe();
+});
+
+it('a change that opens a window wakes the subscribers', async () => {
+  let woken = 0;
+  const unsubscribe = await a.subscribe(() => {
+    woken++;
+  });
+  await b.recordChange('web', { v: 1 }, { minMs: 1_000, maxMs: 5_000 });
+  await until(() => woken === 1);
+  await unsubscribe();
+});

@@ -91,3 +91,17 @@ it('never ends a pool the caller passed in', async () => {
   expect(pool.ended).toBe(false);
   expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 });
+
+it("brings each claimed window's task as the store holds it, null for a task not stored", async () => {
+  const storage = createPostgresStorage({ pool: db().pool(), schema: freshSchema('claim') });
+  const task = taskFixture('web', { spec: { b: 1, a: 2 } });
+  await storage.store.insertTask(task);
+  await storage.coordination.recordChange('web', { v: 1 }, undefined);
+  await storage.coordination.recordChange('gone', { v: 2 }, undefined);
+  const claims = await storage.coordination.claimDueWindows('a', 30_000, 10);
+  const byTask = new Map(claims.map((claim) => [claim.lease.taskId, claim]));
+  expect(byTask.get('web')?.task).toEqual(await storage.store.getTask('web'));
+  expect(byTask.get('web')?.run.data).toEqual({ v: 1 });
+  expect(byTask.get('gone')?.task).toBeNull();
+  await storage.close();
+});

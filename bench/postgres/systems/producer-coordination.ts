@@ -15,6 +15,7 @@ import type {
   Lease,
   LeasedRun,
   NextCronTick,
+  NextDue,
   WindowState,
 } from '../../../src/engine/coordination.ts';
 import type { BufferPeriod } from '../../../src/engine/types.ts';
@@ -75,8 +76,8 @@ export class ProducerCoordination implements Coordination {
   async claimCronTicks(): Promise<ClaimedTick[]> {
     return [];
   }
-  async nextDueAtMs(): Promise<number | undefined> {
-    return undefined;
+  async nextDue(): Promise<NextDue> {
+    return { dueAtMs: undefined, nowMs: await this.#inner.now() };
   }
   async subscribe(): Promise<() => Promise<void>> {
     return async () => {};
