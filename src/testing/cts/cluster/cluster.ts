@@ -16,9 +16,7 @@
  */
 
 import { Hono } from 'hono';
-import { createCtsEngine } from '../../../api/cts/cts-engine.ts';
 import type { Clock } from '../../../engine/clock.ts';
-import { MemoryStore } from '../../../engine/memory-store.ts';
 import type { IdleParticipant } from '../../../engine/virtual-clock.ts';
 import type { FetchHandler } from '../../../node.ts';
 import { cancelElectionTimers, elect, releaseLock, scheduleElection } from './election.ts';
@@ -32,7 +30,13 @@ import {
   memberInfo,
   recordTransition,
 } from './snapshot.ts';
-import { type ClusterState, createWorld, leadingMember, memberOf } from './state.ts';
+import {
+  type ClusterState,
+  createWorld,
+  leadingMember,
+  memberOf,
+  newClusterState,
+} from './state.ts';
 import { endTerm } from './term.ts';
 import type {
   CtsClusterInit,
@@ -68,7 +72,7 @@ export class CtsCluster {
     const options = init.cluster;
     this.name = options.name;
     this.clock = init.clock;
-    const state: ClusterState = {
+    const state = newClusterState({
       name: options.name,
       clock: init.clock,
       options: {
@@ -83,22 +87,8 @@ export class CtsCluster {
       },
       globalBufferPeriod: init.globalBufferPeriod,
       journal: init.journal,
-      members: [],
-      // Followers never reach an engine (the guard answers first); they share one idle engine.
-      standby: createCtsEngine({ clock: init.clock, store: new MemoryStore() }),
-      pending: new Set(),
       world: createWorld(),
-      transitions: [],
-      seq: 0,
-      lockHolder: undefined,
-      lockFreeAtMs: 0,
-      lockReleaseTimer: undefined,
-      electionTimer: undefined,
-      successor: undefined,
-      listen: undefined,
-      host: undefined,
-      closed: false,
-    };
+    });
     this.#state = state;
     const settings =
       typeof options.members === 'object'

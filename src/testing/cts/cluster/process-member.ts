@@ -13,20 +13,15 @@
 
 import { Hono } from 'hono';
 import { ctsApi } from '../../../api/cts/app.ts';
-import { createCtsEngine } from '../../../api/cts/cts-engine.ts';
 import type { CtsLeadership, CtsRedirectOptions } from '../../../api/cts/ha/leadership.ts';
 import type { EffectiveBufferPeriod } from '../../../api/cts/types.ts';
 import type { Clock } from '../../../engine/clock.ts';
 import type { Coordination } from '../../../engine/coordination.ts';
-import { MemoryStore } from '../../../engine/memory-store.ts';
 import type { Store } from '../../../engine/store.ts';
 import type { Journal } from '../../journal.ts';
-import { ConsulCatalog } from '../consul-catalog.ts';
-import { ScriptedOutcomes } from '../scripted-outcomes.ts';
-import { createTerraformModel } from '../terraform-model.ts';
 import { LeaseElection } from './lease-election.ts';
 import { CLUSTER_DEFAULTS } from './options.ts';
-import type { ClusterState, Member } from './state.ts';
+import { type ClusterState, createWorld, type Member, newClusterState } from './state.ts';
 import { endTerm, startTerm } from './term.ts';
 
 /** `cts.processHa` of the fake: this process is one member of a cluster on a database. */
@@ -73,9 +68,7 @@ export function createProcessHaMember(
   journal: Journal | undefined,
 ): CtsProcessHaParts {
   const ttl = options.sessionTtlMs ?? CLUSTER_DEFAULTS.sessionTtlMs;
-  const catalog = new ConsulCatalog();
-  const outcomes = new ScriptedOutcomes();
-  const state: ClusterState = {
+  const state = newClusterState({
     name: options.clusterName,
     clock,
     options: {
@@ -88,26 +81,8 @@ export function createProcessHaMember(
     },
     globalBufferPeriod,
     journal,
-    members: [],
-    standby: createCtsEngine({ clock, store: new MemoryStore() }),
-    pending: new Set(),
-    world: {
-      store: options.store,
-      catalog,
-      outcomes,
-      model: createTerraformModel({ catalog, outcomes }),
-    },
-    transitions: [],
-    seq: 0,
-    lockHolder: undefined,
-    lockFreeAtMs: 0,
-    lockReleaseTimer: undefined,
-    electionTimer: undefined,
-    successor: undefined,
-    listen: undefined,
-    host: undefined,
-    closed: false,
-  };
+    world: createWorld(options.store),
+  });
   const election: LeaseElection = new LeaseElection({
     clusterName: options.clusterName,
     sessionTtlMs: ttl,

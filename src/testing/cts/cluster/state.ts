@@ -5,6 +5,7 @@
  */
 
 import type { Hono } from 'hono';
+import { createCtsEngine } from '../../../api/cts/cts-engine.ts';
 import type { CtsLeadership, CtsRedirectOptions } from '../../../api/cts/ha/leadership.ts';
 import type { EffectiveBufferPeriod, TaskConfig } from '../../../api/cts/types.ts';
 import type { Clock, ClockTimer } from '../../../engine/clock.ts';
@@ -59,11 +60,12 @@ export interface Member {
   readonly serverApp: Hono;
 }
 
-export function createWorld(): World {
+/** A new world on `store` (Consul KV): a fresh MemoryStore by default. */
+export function createWorld(store: Store = new MemoryStore()): World {
   const catalog = new ConsulCatalog();
   const outcomes = new ScriptedOutcomes();
   return {
-    store: new MemoryStore(),
+    store,
     catalog,
     outcomes,
     model: createTerraformModel({ catalog, outcomes }),
@@ -109,6 +111,32 @@ export interface ClusterState {
   listen: ListenFunction | undefined;
   host: string | undefined;
   closed: boolean;
+}
+
+/** What a cluster's state is made from; the rest starts empty. */
+export type ClusterStateInit = Pick<
+  ClusterState,
+  'name' | 'clock' | 'options' | 'globalBufferPeriod' | 'journal' | 'world'
+>;
+
+/** A cluster's state before any member joins: no members, no lock, no transitions. */
+export function newClusterState(init: ClusterStateInit): ClusterState {
+  return {
+    ...init,
+    members: [],
+    standby: createCtsEngine({ clock: init.clock, store: new MemoryStore() }),
+    pending: new Set(),
+    transitions: [],
+    seq: 0,
+    lockHolder: undefined,
+    lockFreeAtMs: 0,
+    lockReleaseTimer: undefined,
+    electionTimer: undefined,
+    successor: undefined,
+    listen: undefined,
+    host: undefined,
+    closed: false,
+  };
 }
 
 /** The member with that id; throws CtsClusterError (404) for an unknown one. */
