@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startFakeServer } from '../dist/testing/index.js';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 const OUT = fileURLToPath(new URL('../docs/dashboard.png', import.meta.url));
 
@@ -46,15 +47,7 @@ await fake.control.advance(2_000);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: [...CHROMIUM_ARGS],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
