@@ -373,10 +373,8 @@ class EngineFrontDoor implements Engine {
     });
   }
 
-  bufferFireAtMs(taskId: string): Promise<number | undefined> {
-    if (this.#scheduler === undefined)
-      return (this.#shared as SharedScheduler).bufferFireAtMs(taskId);
-    return Promise.resolve(this.#scheduler.bufferFireAtMs(taskId));
+  async bufferFireAtMs(taskId: string): Promise<number | undefined> {
+    return (await this.bufferWindow(taskId))?.fireAtMs;
   }
 
   bufferWindow(taskId: string): Promise<BufferWindow | undefined> {

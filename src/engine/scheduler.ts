@@ -116,12 +116,6 @@ export class Scheduler {
     return this.#tasks.has(taskId);
   }
 
-  /** When the task's open buffer period fires, if one is open. */
-  bufferFireAtMs(taskId: string): number | undefined {
-    const state = this.#changes.get(taskId);
-    return state === undefined ? undefined : this.#buffers.fireAtEpochMs(state);
-  }
-
   /** The task's open buffer window (its fire time and deadline), if one is open. */
   bufferWindow(taskId: string): BufferWindow | undefined {
     const state = this.#changes.get(taskId);

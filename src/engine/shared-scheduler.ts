@@ -165,11 +165,6 @@ export class SharedScheduler {
     );
   }
 
-  /** When the task's shared window fires, if one is open. */
-  async bufferFireAtMs(taskId: string): Promise<number | undefined> {
-    return (await this.#deps.coordination.window(taskId))?.fireAtMs;
-  }
-
   /** The task's shared window (its fire time and deadline), if one is open. */
   async bufferWindow(taskId: string): Promise<BufferWindow | undefined> {
     const window = await this.#deps.coordination.window(taskId);
