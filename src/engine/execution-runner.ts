@@ -7,13 +7,16 @@
 import PQueue from 'p-queue';
 import { messageOf, untilAborted } from './abortable.ts';
 import { type Clock, sleep } from './clock.ts';
-import { storedDependencyLevels } from './dependency-plan.ts';
+import { dependencyLevels, storedDependencyLevels } from './dependency-plan.ts';
 import { EngineError, ExecutionStoppedError, ExecutionTimeoutError } from './errors.ts';
 import type { EngineEvents } from './events.ts';
 import type { Executor, PlanContext } from './executor.ts';
 import { runPlanAttempt, stepStatesOf } from './plan-attempt.ts';
 import { type RetryPolicy, retryApplies, retryDelayMs } from './retry.ts';
 import type { Execution, ExecutionMode, PlanDefinition, Task, TriggerInfo } from './types.ts';
+
+/** The lookup of a plan without dependencies: never called. */
+const NO_LOOKUP = (): undefined => undefined;
 
 /** The collaborators and settings of an {@link ExecutionRunner}. */
 export interface ExecutionRunnerDependencies {
@@ -26,8 +29,10 @@ export interface ExecutionRunnerDependencies {
    * Called when an `apply` execution is final, before its task counts as
    * inactive: the status tracker stores the run's event here, so the event
    * is there before a follow-up run starts or `whenFinished` resolves.
+   * Undefined when there was nothing to wait for (no event kept): the run
+   * then ends at once, with no promise made.
    */
-  readonly onFinal: (execution: Execution, task: Task) => Promise<void>;
+  readonly onFinal: (execution: Execution, task: Task) => Promise<void> | undefined;
   readonly random: () => number;
   /** Executions running at once across all tasks. */
   readonly concurrency: number;
@@ -310,9 +315,7 @@ export class ExecutionRunner {
       let plan: PlanDefinition;
       try {
         plan = await untilAborted(
-          () =>
-            this.#deps.executor.plan?.(context) ??
-            storedDependencyLevels(task, this.#deps.lookupTask),
+          () => this.#deps.executor.plan?.(context) ?? this.#defaultPlan(task),
           signal,
         );
       } catch (error) {
@@ -359,6 +362,16 @@ export class ExecutionRunner {
     }
   }
 
+  /**
+   * The task's dependency levels. A task without dependencies is its own
+   * plan: built at once, without the store read and the promises of
+   * {@link storedDependencyLevels} (the common case, once per run).
+   */
+  #defaultPlan(task: Task): PlanDefinition | Promise<PlanDefinition> {
+    if (task.dependsOn.length === 0) return dependencyLevels(task, NO_LOOKUP);
+    return storedDependencyLevels(task, this.#deps.lookupTask);
+  }
+
   #settleFromError(execution: Execution, signal: AbortSignal, error: unknown): void {
     const reason = signal.aborted ? signal.reason : error;
     if (reason instanceof ExecutionStoppedError) this.#settle(execution, 'stopped', undefined);
@@ -377,14 +390,28 @@ export class ExecutionRunner {
     execution.statusVersion++;
   }
 
-  async #finish(execution: Execution, task: Task): Promise<Execution> {
-    if (execution.mode === 'apply') {
-      try {
-        await this.#deps.onFinal(execution, task);
-      } catch (error) {
+  #finish(execution: Execution, task: Task): Execution | Promise<Execution> {
+    if (execution.mode !== 'apply') return this.#end(execution, task);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#deps.onFinal(execution, task);
+    } catch (error) {
+      this.#deps.events.emit('engine:error', error);
+    }
+    if (pending === undefined) return this.#end(execution, task);
+    return pending.then(
+      () => this.#end(execution, task),
+      (error: unknown) => {
         // A store that failed to record the event must not leave the task active forever.
         this.#deps.events.emit('engine:error', error);
-      }
+        return this.#end(execution, task);
+      },
+    );
+  }
+
+  /** The run is over: its task is free, and whoever waits for it hears so. */
+  #end(execution: Execution, task: Task): Execution {
+    if (execution.mode === 'apply') {
       this.#active.delete(task.id);
       this.#executions.set(execution.id, execution);
     }

@@ -80,11 +80,17 @@ export class StatusTracker {
    * Records the event a finished `apply` execution stands for, as the policy
    * decides. The runner awaits this before the task counts as inactive, so a
    * run's event is stored before any follow-up run of the task starts.
+   * Undefined, with no promise made, when the policy keeps no event: the
+   * runner then frees the task at once (the hot path of a storm of runs).
    */
-  async recordExecution(execution: Execution, task: Task): Promise<void> {
-    if (execution.mode !== 'apply') return;
+  recordExecution(execution: Execution, task: Task): Promise<void> | undefined {
+    if (execution.mode !== 'apply') return undefined;
     const decision = this.#deps.policy(execution, task);
-    if (decision === undefined) return;
+    if (decision === undefined) return undefined;
+    return this.#recordDecision(execution, task, decision);
+  }
+
+  async #recordDecision(execution: Execution, task: Task, decision: EventDecision): Promise<void> {
     await this.record({
       taskId: task.id,
       executionId: execution.id,
