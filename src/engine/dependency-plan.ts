@@ -51,10 +51,14 @@ export function dependencyLevels(
   const rootLevel = visit(root);
   const levels: StepDefinition[][] = Array.from({ length: rootLevel + 1 }, () => []);
   for (const [id, level] of depth) {
-    const task = tasks.get(id) as Task;
-    (levels[level] as StepDefinition[]).push({ id, name: task.name, payload: task });
+    (levels[level] as StepDefinition[]).push(stepOf(tasks.get(id) as Task));
   }
   return levels;
+}
+
+/** The step that runs `task` in a plan. */
+function stepOf(task: Task): StepDefinition {
+  return { id: task.id, name: task.name, payload: task };
 }
 
 /**
@@ -85,4 +89,18 @@ export async function storedDependencyLevels(
 ): Promise<StepDefinition[][]> {
   const closure = await dependencyClosure(root, lookup);
   return dependencyLevels(root, (id) => closure.get(id));
+}
+
+/**
+ * The plan the runner uses when the executor has none. A task without
+ * dependencies (the common case, once per run) is its own one-step plan,
+ * answered at once: no store read, no promise. Otherwise it is
+ * {@link storedDependencyLevels}.
+ */
+export function defaultPlan(
+  root: Task,
+  lookup: (id: string) => Promise<Task | undefined>,
+): StepDefinition[][] | Promise<StepDefinition[][]> {
+  if (root.dependsOn.length === 0) return [[stepOf(root)]];
+  return storedDependencyLevels(root, lookup);
 }

@@ -7,16 +7,13 @@
 import PQueue from 'p-queue';
 import { messageOf, untilAborted } from './abortable.ts';
 import { type Clock, sleep } from './clock.ts';
-import { dependencyLevels, storedDependencyLevels } from './dependency-plan.ts';
+import { defaultPlan } from './dependency-plan.ts';
 import { EngineError, ExecutionStoppedError, ExecutionTimeoutError } from './errors.ts';
 import type { EngineEvents } from './events.ts';
 import type { Executor, PlanContext } from './executor.ts';
 import { runPlanAttempt, stepStatesOf } from './plan-attempt.ts';
 import { type RetryPolicy, retryApplies, retryDelayMs } from './retry.ts';
 import type { Execution, ExecutionMode, PlanDefinition, Task, TriggerInfo } from './types.ts';
-
-/** The lookup of a plan without dependencies: never called. */
-const NO_LOOKUP = (): undefined => undefined;
 
 /** The collaborators and settings of an {@link ExecutionRunner}. */
 export interface ExecutionRunnerDependencies {
@@ -315,7 +312,7 @@ export class ExecutionRunner {
       let plan: PlanDefinition;
       try {
         plan = await untilAborted(
-          () => this.#deps.executor.plan?.(context) ?? this.#defaultPlan(task),
+          () => this.#deps.executor.plan?.(context) ?? defaultPlan(task, this.#deps.lookupTask),
           signal,
         );
       } catch (error) {
@@ -360,16 +357,6 @@ export class ExecutionRunner {
     } finally {
       timer?.cancel();
     }
-  }
-
-  /**
-   * The task's dependency levels. A task without dependencies is its own
-   * plan: built at once, without the store read and the promises of
-   * {@link storedDependencyLevels} (the common case, once per run).
-   */
-  #defaultPlan(task: Task): PlanDefinition | Promise<PlanDefinition> {
-    if (task.dependsOn.length === 0) return dependencyLevels(task, NO_LOOKUP);
-    return storedDependencyLevels(task, this.#deps.lookupTask);
   }
 
   #settleFromError(execution: Execution, signal: AbortSignal, error: unknown): void {
