@@ -383,7 +383,7 @@ export class ExecutionRunner {
     try {
       pending = this.#deps.onFinal(execution, task);
     } catch (error) {
-      this.#deps.events.emit('engine:error', error);
+      pending = Promise.reject(error);
     }
     if (pending === undefined) return this.#end(execution, task);
     return pending.then(
